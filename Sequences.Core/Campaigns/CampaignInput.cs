@@ -1,0 +1,3 @@
+namespace Sequences.Core.Campaigns;
+
+public sealed record CampaignInput(string? Name, string? Description, Guid? SequenceId);

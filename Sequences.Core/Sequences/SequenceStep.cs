@@ -1,0 +1,39 @@
+using Sequences.Core.Common;
+
+namespace Sequences.Core.Sequences;
+
+public sealed class SequenceStep : TenantEntity
+{
+    public Guid SequenceId { get; set; }
+    public int Version { get; set; } = 1;
+    public int StepOrder { get; set; }
+    public StepType StepType { get; set; }
+    public string? Name { get; set; }
+    public Guid? EmailTemplateId { get; set; }
+    public string? SubjectLine { get; set; }
+    public string? BodyText { get; set; }
+    public string? BodyHtml { get; set; }
+    public int DelayDays { get; set; }
+    public int DelayHours { get; set; }
+    /// <summary>Local "HH:mm" in the lead's zone, or null.</summary>
+    public string? SendTime { get; set; }
+    public ConditionType? ConditionType { get; set; }
+    public ConditionValue? ConditionValue { get; set; }
+    public ActionType? ActionType { get; set; }
+    public ActionConfig? ActionConfig { get; set; }
+    /// <summary>The seed's single-variant label; A/B content lives in <see cref="Variants"/>.</summary>
+    public string? Variant { get; set; }
+    public double? PositionX { get; set; }
+    public double? PositionY { get; set; }
+    public List<SequenceStepVariant> Variants { get; set; } = [];
+}
+
+public sealed class SequenceStepVariant : TenantEntity
+{
+    public Guid StepId { get; set; }
+    public required string Variant { get; set; }
+    public string? SubjectLine { get; set; }
+    public string? BodyHtml { get; set; }
+    public string? BodyText { get; set; }
+    public int Weight { get; set; } = 1;
+}

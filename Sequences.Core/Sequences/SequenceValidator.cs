@@ -1,0 +1,139 @@
+using Sequences.Core.Common;
+using Sequences.Core.Templates;
+
+namespace Sequences.Core.Sequences;
+
+/// <summary>
+/// Graph and content problems of a stored sequence: listed by GET /validate, blocking start (422)
+/// when any is an error, shown on the builder's nodes. Pure: it reads the sequence and nothing else.
+/// Shape rules of input are <see cref="StepShapeValidator"/>'s.
+/// </summary>
+public static class SequenceValidator
+{
+    // Validation only parses templates; callers with the shared service pass it to share its cache.
+    private static readonly LiquidTemplates FallbackTemplates = new();
+
+    public static IReadOnlyList<ValidationIssue> Validate(Sequence sequence, LiquidTemplates? templates = null)
+    {
+        ArgumentNullException.ThrowIfNull(sequence);
+        templates ??= FallbackTemplates;
+        var steps = sequence.Steps.Where(s => s.Version == sequence.Version).OrderBy(s => s.StepOrder).ToList();
+        var issues = new List<ValidationIssue>();
+        if (steps.Count == 0)
+        {
+            issues.Add(ValidationIssue.Error("steps", "no_steps", "The sequence has no steps; add at least one email."));
+            return issues;
+        }
+
+        var byId = new Dictionary<Guid, SequenceStep>();
+        foreach (var step in steps) byId.TryAdd(step.Id, step);
+
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var step = steps[i];
+            switch (step.StepType)
+            {
+                case StepType.Email:
+                    CheckEmail(issues, step, templates);
+                    break;
+                case StepType.Condition:
+                    CheckCondition(issues, step, byId);
+                    if (i > 0 && steps[i - 1].StepType == StepType.Email && step.DelayDays == 0 && step.DelayHours == 0)
+                        issues.Add(ValidationIssue.Warning("delay_hours", "condition_without_wait",
+                            $"{Describe(step)} runs right after the email before it, before anyone can open, click or reply; give it a wait (delay_days or delay_hours).",
+                            step.Id));
+                    break;
+            }
+        }
+        return issues;
+    }
+
+    private static void CheckEmail(List<ValidationIssue> issues, SequenceStep step, LiquidTemplates templates)
+    {
+        CheckTemplate(issues, step, "subject_line", step.SubjectLine, templates);
+        CheckTemplate(issues, step, "body_html", step.BodyHtml, templates);
+        CheckTemplate(issues, step, "body_text", step.BodyText, templates);
+        if (step.Variants.Count == 0)
+        {
+            CheckContent(issues, step, "", Describe(step), step.SubjectLine, step.BodyHtml, step.BodyText);
+            return;
+        }
+
+        // With variants, the step's own fields are only the fallback of each variant's empty ones.
+        for (var i = 0; i < step.Variants.Count; i++)
+        {
+            var variant = step.Variants[i];
+            var prefix = $"variants[{i}].";
+            CheckTemplate(issues, step, prefix + "subject_line", variant.SubjectLine, templates);
+            CheckTemplate(issues, step, prefix + "body_html", variant.BodyHtml, templates);
+            CheckTemplate(issues, step, prefix + "body_text", variant.BodyText, templates);
+            CheckContent(issues, step, prefix, $"Variant {variant.Variant} of {Describe(step)}",
+                Fallback(variant.SubjectLine, step.SubjectLine),
+                Fallback(variant.BodyHtml, step.BodyHtml),
+                Fallback(variant.BodyText, step.BodyText));
+        }
+    }
+
+    private static void CheckContent(List<ValidationIssue> issues, SequenceStep step, string prefix, string what, string? subject, string? html, string? text)
+    {
+        if (string.IsNullOrWhiteSpace(subject))
+            issues.Add(ValidationIssue.Error(prefix + "subject_line", "empty_email", $"{what} has no subject line.", step.Id));
+        if (string.IsNullOrWhiteSpace(html) && string.IsNullOrWhiteSpace(text))
+            issues.Add(ValidationIssue.Error(prefix + "body_html", "empty_email", $"{what} has no body (html or text).", step.Id));
+    }
+
+    private static void CheckTemplate(List<ValidationIssue> issues, SequenceStep step, string field, string? source, LiquidTemplates templates)
+    {
+        if (string.IsNullOrEmpty(source)) return;
+        if (!templates.TryParse(source, out var error))
+        {
+            issues.Add(ValidationIssue.Error(field, "template_syntax", $"{field} of {Describe(step)} is not valid Liquid: {error}", step.Id));
+            return;
+        }
+        foreach (var variable in templates.FindVariables(source).Where(v => !LiquidTemplates.IsKnownVariable(v)))
+            issues.Add(ValidationIssue.Warning(field, "unknown_variable",
+                $"{field} of {Describe(step)} uses {{{{ {variable} }}}}, which is not a known variable; it will render empty.", step.Id));
+    }
+
+    private static void CheckCondition(List<ValidationIssue> issues, SequenceStep step, Dictionary<Guid, SequenceStep> byId)
+    {
+        if (step.ConditionValue is not { } value) return;
+        CheckRoute(issues, step, "condition_value.on_true", value.OnTrue, byId);
+        CheckRoute(issues, step, "condition_value.on_false", value.OnFalse, byId);
+        if (value.SkipTo is { } skipTo) CheckJump(issues, step, "condition_value.skip_to", skipTo, byId);
+        if (value.EmailStepId is { } emailStepId) CheckEmailReference(issues, step, emailStepId, byId);
+    }
+
+    private static void CheckRoute(List<ValidationIssue> issues, SequenceStep step, string field, string? value, Dictionary<Guid, SequenceStep> byId)
+    {
+        if (!StepRoute.TryParse(value, out var route))
+            issues.Add(ValidationIssue.Error(field, "invalid_route", $"{field} of {Describe(step)} is '{value}': use \"continue\", \"stop\" or a step id.", step.Id));
+        else if (route.Kind == StepRouteKind.Jump)
+            CheckJump(issues, step, field, route.StepId, byId);
+    }
+
+    private static void CheckJump(List<ValidationIssue> issues, SequenceStep step, string field, Guid targetId, Dictionary<Guid, SequenceStep> byId)
+    {
+        if (!byId.TryGetValue(targetId, out var target))
+            issues.Add(ValidationIssue.Error(field, "dangling_reference", $"{field} of {Describe(step)} goes to step {targetId}, which is not in this sequence.", step.Id));
+        // Execution continues in step order after a jump, so only forward jumps are guaranteed to end.
+        else if (target.StepOrder <= step.StepOrder)
+            issues.Add(ValidationIssue.Error(field, "cycle", $"{field} of {Describe(step)} goes back to {Describe(target)}; routes may only go forward.", step.Id));
+    }
+
+    private static void CheckEmailReference(List<ValidationIssue> issues, SequenceStep step, Guid emailStepId, Dictionary<Guid, SequenceStep> byId)
+    {
+        const string field = "condition_value.email_step_id";
+        if (!byId.TryGetValue(emailStepId, out var target))
+            issues.Add(ValidationIssue.Error(field, "dangling_reference", $"{field} of {Describe(step)} names step {emailStepId}, which is not in this sequence.", step.Id));
+        else if (target.StepType != StepType.Email)
+            issues.Add(ValidationIssue.Error(field, "invalid_reference", $"{field} of {Describe(step)} names {Describe(target)}, which is not an email.", step.Id));
+        else if (target.StepOrder >= step.StepOrder)
+            issues.Add(ValidationIssue.Error(field, "invalid_reference", $"{field} of {Describe(step)} names {Describe(target)}, which is not before the condition.", step.Id));
+    }
+
+    private static string? Fallback(string? own, string? step) => string.IsNullOrWhiteSpace(own) ? step : own;
+
+    private static string Describe(SequenceStep step) =>
+        string.IsNullOrWhiteSpace(step.Name) ? $"step {step.StepOrder}" : $"step {step.StepOrder} ({step.Name})";
+}

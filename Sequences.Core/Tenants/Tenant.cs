@@ -1,0 +1,12 @@
+namespace Sequences.Core.Tenants;
+
+public sealed class Tenant
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public required string Name { get; set; }
+    /// <summary>IANA zone used when neither the lead nor the sequence names one.</summary>
+    public string? DefaultTimezone { get; set; }
+    /// <summary>Secret for signing webhook action bodies.</summary>
+    public string WebhookSecret { get; set; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+    public DateTime CreatedAt { get; set; }
+}

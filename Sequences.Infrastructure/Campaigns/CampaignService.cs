@@ -1,0 +1,93 @@
+using Microsoft.EntityFrameworkCore;
+using Sequences.Core.Campaigns;
+using Sequences.Core.Common;
+using Sequences.Infrastructure.Persistence;
+
+namespace Sequences.Infrastructure.Campaigns;
+
+public sealed record CampaignDetails(Campaign Campaign, int LeadCount, IReadOnlyList<Guid> SequenceIds);
+
+public sealed record AddLeadsResult(int Added, int AlreadyInCampaign, int LeadCount);
+
+public sealed class CampaignService(IDbContextFactory<SequencesDbContext> contexts, TimeProvider clock)
+{
+    public const int MaxLeadsPerCall = 10_000;
+
+    public async Task<Page<CampaignDetails>> ListAsync(PageRequest request, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var query = db.Campaigns.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(request.Query))
+        {
+            var q = request.Query.Trim().ToLower();
+            query = query.Where(c => c.Name.ToLower().Contains(q));
+        }
+        var total = await query.CountAsync(ct);
+        var campaigns = await query.OrderByDescending(c => c.CreatedAt).ThenBy(c => c.Id)
+            .Skip(request.Skip).Take(request.PageSize).ToListAsync(ct);
+        var items = new List<CampaignDetails>();
+        foreach (var campaign in campaigns) items.Add(await DetailsAsync(db, campaign, ct));
+        return new Page<CampaignDetails>(items, total, request.Page, request.PageSize);
+    }
+
+    public async Task<CampaignDetails> GetAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("Campaign", id);
+        return await DetailsAsync(db, campaign, ct);
+    }
+
+    public async Task<CampaignDetails> CreateAsync(CampaignInput input, CancellationToken ct = default)
+    {
+        var issues = new List<ValidationIssue>();
+        if (string.IsNullOrWhiteSpace(input.Name)) issues.Add(ValidationIssue.Error("name", "required", "name is required."));
+        else if (input.Name.Length > 200) issues.Add(ValidationIssue.Error("name", "too_long", "name is longer than 200 characters."));
+        if (input.Description is { Length: > 4000 }) issues.Add(ValidationIssue.Error("description", "too_long", "description is longer than 4000 characters."));
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        if (input.SequenceId is { } sequenceId && !await db.Sequences.AnyAsync(s => s.Id == sequenceId, ct))
+            issues.Add(ValidationIssue.Error("sequence_id", "unknown_sequence", $"Sequence {sequenceId} does not exist."));
+        if (issues.Count > 0) throw new InputRejectedException(issues);
+
+        var campaign = new Campaign { Name = input.Name!.Trim(), Description = input.Description };
+        db.Campaigns.Add(campaign);
+        if (input.SequenceId is { } sid)
+            db.CampaignSequences.Add(new CampaignSequence { CampaignId = campaign.Id, SequenceId = sid, EnrollExisting = true });
+        await db.SaveChangesAsync(ct);
+        return await DetailsAsync(db, campaign, ct);
+    }
+
+    /// <summary>Adds leads by id; ids already in the campaign are left as they are. Unknown ids reject the whole call.</summary>
+    public async Task<AddLeadsResult> AddLeadsAsync(Guid campaignId, IReadOnlyList<Guid>? leadIds, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        if (!await db.Campaigns.AnyAsync(c => c.Id == campaignId, ct)) throw new NotFoundException("Campaign", campaignId);
+        if (leadIds is null || leadIds.Count == 0) throw new InputRejectedException("lead_ids", "required", "lead_ids must list at least one lead id.");
+        if (leadIds.Count > MaxLeadsPerCall) throw new InputRejectedException("lead_ids", "too_many", $"At most {MaxLeadsPerCall} lead ids per call.");
+
+        var distinct = leadIds.Distinct().ToList();
+        var known = new HashSet<Guid>();
+        foreach (var chunk in distinct.Chunk(500))
+            known.UnionWith(await db.Leads.Where(l => chunk.Contains(l.Id)).Select(l => l.Id).ToListAsync(ct));
+        var unknown = leadIds.Select((id, i) => (id, i)).Where(x => !known.Contains(x.id))
+            .Select(x => ValidationIssue.Error($"lead_ids[{x.i}]", "unknown_lead", $"Lead {x.id} does not exist.")).ToList();
+        if (unknown.Count > 0) throw new InputRejectedException(unknown);
+
+        var existing = new HashSet<Guid>();
+        foreach (var chunk in distinct.Chunk(500))
+            existing.UnionWith(await db.CampaignLeads.Where(c => c.CampaignId == campaignId && chunk.Contains(c.LeadId)).Select(c => c.LeadId).ToListAsync(ct));
+        var now = clock.GetUtcNow().UtcDateTime;
+        var added = distinct.Where(id => !existing.Contains(id)).ToList();
+        db.CampaignLeads.AddRange(added.Select(id => new CampaignLead { CampaignId = campaignId, LeadId = id, AddedAt = now }));
+        await db.SaveChangesAsync(ct);
+        var count = await db.CampaignLeads.CountAsync(c => c.CampaignId == campaignId, ct);
+        return new AddLeadsResult(added.Count, existing.Count, count);
+    }
+
+    private static async Task<CampaignDetails> DetailsAsync(SequencesDbContext db, Campaign campaign, CancellationToken ct)
+    {
+        var count = await db.CampaignLeads.CountAsync(c => c.CampaignId == campaign.Id, ct);
+        var sequences = await db.CampaignSequences.Where(c => c.CampaignId == campaign.Id && c.RemovedAt == null)
+            .Select(c => c.SequenceId).ToListAsync(ct);
+        return new CampaignDetails(campaign, count, sequences);
+    }
+}

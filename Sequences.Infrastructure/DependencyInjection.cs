@@ -1,0 +1,85 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Sequences.Core.Tenants;
+using Sequences.Infrastructure.Bootstrap;
+using Sequences.Infrastructure.Campaigns;
+using Sequences.Infrastructure.Identity;
+using Sequences.Infrastructure.Leads;
+using Sequences.Infrastructure.Persistence;
+using Sequences.Infrastructure.Sequences;
+using Sequences.Infrastructure.Settings;
+using Sequences.Infrastructure.Tenants;
+
+namespace Sequences.Infrastructure;
+
+public static class DependencyInjection
+{
+    public const string DefaultSqlite = "Data Source=data/sequences.db";
+
+    public static IServiceCollection AddSequencesInfrastructure(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<DatabaseOptions>(configuration.GetSection(DatabaseOptions.Section));
+        var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var connection = configuration.GetConnectionString(DatabaseOptions.ConnectionName);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddScoped<TenantContext>();
+        services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
+        services.AddSingleton<AuditInterceptor>();
+        services.AddSingleton<PostgresTenantInterceptor>();
+
+        if (database.IsPostgres)
+            AddContext<PostgresSequencesDbContext>(services, (sp, o) =>
+            {
+                ConfigurePostgres(o, connection ?? throw new InvalidOperationException("ConnectionStrings:Sequences is required when Database:Provider is postgres."));
+                o.AddInterceptors(sp.GetRequiredService<AuditInterceptor>(), sp.GetRequiredService<PostgresTenantInterceptor>());
+            });
+        else
+            AddContext<SqliteSequencesDbContext>(services, (sp, o) =>
+            {
+                ConfigureSqlite(o, connection ?? DefaultSqlite);
+                o.AddInterceptors(sp.GetRequiredService<AuditInterceptor>());
+            });
+
+        services.AddScoped<DatabaseInitializer>();
+        services.AddScoped<AppSettingsStore>();
+        services.AddScoped<ApiKeyService>();
+        services.AddScoped<BootstrapService>();
+        services.AddScoped<SequenceService>();
+        services.AddScoped<StepService>();
+        services.AddScoped<LeadService>();
+        services.AddScoped<CampaignService>();
+        return services;
+    }
+
+    private static void AddContext<TContext>(IServiceCollection services, Action<IServiceProvider, DbContextOptionsBuilder> configure)
+        where TContext : SequencesDbContext
+    {
+        // Scoped factory: contexts get the scope's tenant; Blazor circuits make one context per operation.
+        services.AddDbContextFactory<TContext>(configure, ServiceLifetime.Scoped);
+        services.AddScoped<IDbContextFactory<SequencesDbContext>>(sp => new DerivedContextFactory<TContext>(sp.GetRequiredService<IDbContextFactory<TContext>>()));
+        services.AddScoped<SequencesDbContext>(sp => sp.GetRequiredService<TContext>());
+    }
+
+    public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+        if (builder.Mode != SqliteOpenMode.Memory && !string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+        options.UseSqlite(builder.ConnectionString).UseSnakeCaseNamingConvention();
+    }
+
+    public static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(connectionString).UseSnakeCaseNamingConvention();
+
+    private sealed class DerivedContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<SequencesDbContext>
+        where TContext : SequencesDbContext
+    {
+        public SequencesDbContext CreateDbContext() => inner.CreateDbContext();
+        public async Task<SequencesDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default) =>
+            await inner.CreateDbContextAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,52 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Sequences.Infrastructure.Persistence;
+
+namespace Sequences.Infrastructure.Identity;
+
+public sealed record ApiKeyOwner(Guid TenantId, Guid UserId, Guid KeyId);
+
+/// <summary>Issues and checks API keys; only SHA-256 hashes are stored, so a leaked table leaks no key.</summary>
+public sealed class ApiKeyService(IDbContextFactory<SequencesDbContext> contexts, TimeProvider clock)
+{
+    public static string NewKey() => "sk_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+
+    public static string Hash(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key))).ToLowerInvariant();
+
+    /// <summary>Stores <paramref name="key"/> (or a new one) for the user and returns the plain key, shown once.</summary>
+    public async Task<string> CreateAsync(Guid tenantId, Guid userId, string name, string? key = null, CancellationToken ct = default)
+    {
+        key ??= NewKey();
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        db.ApiKeys.Add(new ApiKey
+        {
+            TenantId = tenantId,
+            UserId = userId,
+            Name = name,
+            KeyHash = Hash(key),
+            Prefix = key[..Math.Min(8, key.Length)],
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        });
+        await db.SaveChangesAsync(ct);
+        return key;
+    }
+
+    public async Task<bool> ExistsAsync(string key, CancellationToken ct = default)
+    {
+        var hash = Hash(key);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.ApiKeys.AnyAsync(k => k.KeyHash == hash, ct);
+    }
+
+    public async Task<ApiKeyOwner?> FindOwnerAsync(string key, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(key) || key.Length > 200) return null;
+        var hash = Hash(key);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.ApiKeys.AsNoTracking()
+            .Where(k => k.KeyHash == hash && k.RevokedAt == null)
+            .Select(k => new ApiKeyOwner(k.TenantId, k.UserId, k.Id))
+            .FirstOrDefaultAsync(ct);
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace Sequences.Infrastructure.Identity;
+
+public sealed class AppUser : IdentityUser<Guid>
+{
+    public Guid TenantId { get; set; }
+    public string? DisplayName { get; set; }
+}
+
+/// <summary>An API key of one user; only its SHA-256 hash is stored.</summary>
+public sealed class ApiKey
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid TenantId { get; set; }
+    public Guid UserId { get; set; }
+    public required string Name { get; set; }
+    public required string KeyHash { get; set; }
+    /// <summary>The first characters, to tell keys apart in lists.</summary>
+    public required string Prefix { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? RevokedAt { get; set; }
+    public DateTime? LastUsedAt { get; set; }
+}
+
+public static class AppClaims
+{
+    public const string TenantId = "sequences:tenant";
+    public const string UserId = "sequences:user";
+}

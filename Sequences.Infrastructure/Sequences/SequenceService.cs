@@ -1,0 +1,199 @@
+using Microsoft.EntityFrameworkCore;
+using Sequences.Core.Common;
+using Sequences.Core.Engine;
+using Sequences.Core.Sequences;
+using Sequences.Core.Tenants;
+using Sequences.Infrastructure.Persistence;
+
+namespace Sequences.Infrastructure.Sequences;
+
+public sealed record SequenceSummary(
+    Guid Id, string Name, string? Description, SequenceStatus Status, int StepsCount, int Enrolled, int Active,
+    int EmailsSent, int Replied, double ReplyRate, DateTime CreatedAt, DateTime UpdatedAt);
+
+/// <summary>Sequences of the current tenant: the API and the pages both go through here.</summary>
+public sealed class SequenceService(IDbContextFactory<SequencesDbContext> contexts, ITenantContext tenant, TimeProvider clock)
+{
+    public async Task<Page<SequenceSummary>> ListAsync(PageRequest request, SequenceStatus? status = null, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var query = db.Sequences.AsNoTracking();
+        if (status is { } s) query = query.Where(x => x.Status == s);
+        if (!string.IsNullOrWhiteSpace(request.Query))
+        {
+            var q = request.Query.Trim().ToLower();
+            query = query.Where(x => x.Name.ToLower().Contains(q) || (x.Description != null && x.Description.ToLower().Contains(q)));
+        }
+        var total = await query.CountAsync(ct);
+        var rows = await query
+            .OrderByDescending(x => x.CreatedAt).ThenBy(x => x.Id)
+            .Skip(request.Skip).Take(request.PageSize)
+            .Select(x => new
+            {
+                x.Id, x.Name, x.Description, x.Status, x.StepsCount, x.CreatedAt, x.UpdatedAt,
+                Enrolled = db.LeadSequenceStates.Count(st => st.SequenceId == x.Id),
+                Active = db.LeadSequenceStates.Count(st => st.SequenceId == x.Id && st.Status == EnrollmentStatus.Active),
+                Sent = db.LeadSequenceStates.Where(st => st.SequenceId == x.Id).Sum(st => (int?)st.EmailsSent) ?? 0,
+                Replied = db.LeadSequenceStates.Count(st => st.SequenceId == x.Id && st.EmailsReplied > 0),
+            })
+            .ToListAsync(ct);
+        var items = rows.Select(r => new SequenceSummary(
+            r.Id, r.Name, r.Description, r.Status, r.StepsCount, r.Enrolled, r.Active, r.Sent, r.Replied,
+            r.Enrolled == 0 ? 0 : Math.Round((double)r.Replied / r.Enrolled, 4), r.CreatedAt, r.UpdatedAt)).ToList();
+        return new Page<SequenceSummary>(items, total, request.Page, request.PageSize);
+    }
+
+    public async Task<Sequence> GetAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await LoadAsync(db, id, tracking: false, ct);
+    }
+
+    public async Task<Sequence> CreateAsync(SequenceInput input, CancellationToken ct = default)
+    {
+        Reject(StepShapeValidator.ValidateSequence(input));
+        var steps = StepMapper.Build(input.Steps ?? [], new HashSet<Guid>());
+        var sequence = new Sequence
+        {
+            Name = input.Name!.Trim(),
+            Description = input.Description,
+            Settings = input.Settings ?? new SequenceSettings(),
+            UserId = tenant.UserId,
+        };
+        AttachSteps(sequence, steps);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        db.Sequences.Add(sequence);
+        await db.SaveChangesAsync(ct);
+        return sequence;
+    }
+
+    /// <summary>PUT: replaces name, description and settings; with <c>steps</c> also the whole step list
+    /// (steps whose ids exist are updated, others created, missing ones deleted) in one transaction.</summary>
+    public async Task<Sequence> UpdateAsync(Guid id, SequenceInput input, CancellationToken ct = default)
+    {
+        Reject(StepShapeValidator.ValidateSequence(input));
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var sequence = await LoadAsync(db, id, tracking: true, ct);
+        if (sequence.Status == SequenceStatus.Archived) throw new ConflictException("An archived sequence cannot be edited.");
+        sequence.Name = input.Name!.Trim();
+        sequence.Description = input.Description;
+        sequence.Settings = input.Settings ?? new SequenceSettings();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (input.Steps is { } stepInputs)
+        {
+            var oldOrder = sequence.Steps.ToList();
+            var existing = oldOrder.ToDictionary(s => s.Id);
+            var desired = StepMapper.Build(stepInputs, existing.Keys.ToHashSet());
+            var kept = new List<SequenceStep>();
+            foreach (var step in desired)
+            {
+                if (existing.Remove(step.Id, out var current))
+                {
+                    ReplaceFields(db, current, step);
+                    kept.Add(current);
+                }
+                else
+                {
+                    step.SequenceId = sequence.Id;
+                    step.Version = sequence.Version;
+                    db.SequenceSteps.Add(step);
+                    kept.Add(step);
+                }
+            }
+            db.SequenceSteps.RemoveRange(existing.Values);
+            await StepOrdering.ApplyAsync(db, sequence, kept, existing.Values, oldOrder, clock.GetUtcNow().UtcDateTime, ct);
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return await LoadAsync(db, id, tracking: false, ct);
+    }
+
+    public async Task DeleteAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var sequence = await db.Sequences.FirstOrDefaultAsync(s => s.Id == id, ct) ?? throw new NotFoundException("Sequence", id);
+        if (await db.LeadSequenceStates.AnyAsync(s => s.SequenceId == id, ct))
+            throw new ConflictException("This sequence has enrollments; archive it instead of deleting it.");
+        db.Sequences.Remove(sequence);
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task<Sequence> DuplicateAsync(Guid id, CancellationToken ct = default)
+    {
+        var source = await GetAsync(id, ct);
+        return await CreateAsync(new SequenceInput
+        {
+            Name = Truncate($"{source.Name} (copy)", StepShapeValidator.MaxNameLength),
+            Description = source.Description,
+            Settings = source.Settings,
+            Steps = source.Steps.Select(StepMapper.ToInput).ToList(),
+        }, ct);
+    }
+
+    public async Task<IReadOnlyList<ValidationIssue>> ValidateAsync(Guid id, CancellationToken ct = default) =>
+        SequenceValidator.Validate(await GetAsync(id, ct));
+
+    public async Task<SequenceDocument> ExportAsync(Guid id, CancellationToken ct = default)
+    {
+        var sequence = await GetAsync(id, ct);
+        return new SequenceDocument
+        {
+            FormatVersion = SequenceDocument.CurrentFormatVersion,
+            Name = sequence.Name,
+            Description = sequence.Description,
+            Settings = sequence.Settings,
+            Steps = sequence.Steps.Select(StepMapper.ToInput).ToList(),
+        };
+    }
+
+    public Task<Sequence> ImportAsync(SequenceDocument document, CancellationToken ct = default)
+    {
+        if (document.FormatVersion != SequenceDocument.CurrentFormatVersion)
+            throw new InputRejectedException("format_version", "unsupported_format",
+                $"format_version must be {SequenceDocument.CurrentFormatVersion}.");
+        return CreateAsync(new SequenceInput
+        {
+            Name = document.Name,
+            Description = document.Description,
+            Settings = document.Settings,
+            Steps = document.Steps,
+        }, ct);
+    }
+
+    internal static async Task<Sequence> LoadAsync(SequencesDbContext db, Guid id, bool tracking, CancellationToken ct)
+    {
+        var query = db.Sequences.Include(s => s.Steps).ThenInclude(s => s.Variants).AsSplitQuery();
+        if (!tracking) query = query.AsNoTracking();
+        var sequence = await query.FirstOrDefaultAsync(s => s.Id == id, ct) ?? throw new NotFoundException("Sequence", id);
+        // Sorted in place: a tracked entity's collection must not be swapped, or EF would orphan its rows.
+        sequence.Steps.Sort((a, b) => a.StepOrder.CompareTo(b.StepOrder));
+        if (sequence.Steps.Any(s => s.Version != sequence.Version))
+            throw new NotSupportedException("Sequences with several step versions are not supported yet.");
+        return sequence;
+    }
+
+    private static void AttachSteps(Sequence sequence, IReadOnlyList<SequenceStep> steps)
+    {
+        foreach (var step in steps)
+        {
+            step.SequenceId = sequence.Id;
+            step.Version = sequence.Version;
+            sequence.Steps.Add(step);
+        }
+        sequence.StepsCount = steps.Count;
+    }
+
+    /// <summary>Copies a freshly mapped step's editable fields onto the tracked one, replacing its variants.</summary>
+    internal static void ReplaceFields(SequencesDbContext db, SequenceStep current, SequenceStep desired)
+    {
+        db.SequenceStepVariants.RemoveRange(current.Variants);
+        StepMapper.Apply(current, StepMapper.ToInput(desired));
+    }
+
+    private static void Reject(List<ValidationIssue> issues)
+    {
+        if (issues.Count > 0) throw new InputRejectedException(issues);
+    }
+
+    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
+}

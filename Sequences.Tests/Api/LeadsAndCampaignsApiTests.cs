@@ -1,0 +1,82 @@
+using System.Net;
+using Sequences.Tests.Infrastructure;
+
+namespace Sequences.Tests.Api;
+
+public abstract class LeadsAndCampaignsApiTests(SequencesApp app) : ApiTestBase(app)
+{
+    [Fact]
+    public async Task A_lead_is_created_normalised_and_read_back()
+    {
+        var response = await A.PostJsonAsync("/api/leads", new
+        {
+            email = "Jane.Doe@Example.COM",
+            first_name = "Jane",
+            last_name = "Doe",
+            company = "Acme",
+            title = "VP Sales",
+            timezone = "America/New_York",
+            country = "us",
+            tags = new[] { "trial", "vip" },
+            custom = new Dictionary<string, string> { ["plan"] = "pro" },
+        });
+
+        await ExpectAsync(response, HttpStatusCode.Created);
+        var lead = await JsonAsync(response);
+        response.Headers.Location!.ToString().Should().Be($"/api/leads/{Id(lead)}");
+        lead["email"]!.GetValue<string>().Should().Be("jane.doe@example.com");
+        lead["name"]!.GetValue<string>().Should().Be("Jane Doe");
+        lead["country"]!.GetValue<string>().Should().Be("US");
+        lead["status"]!.GetValue<string>().Should().Be("new");
+        lead["custom"]!["plan"]!.GetValue<string>().Should().Be("pro");
+        lead["tags"]!.AsArray().Select(t => t!.GetValue<string>()).Should().Equal("trial", "vip");
+
+        var fetched = await JsonAsync(await A.GetAsync($"/api/leads/{Id(lead)}"));
+        Canonical(fetched).Should().Be(Canonical(lead));
+    }
+
+    [Fact]
+    public async Task Leads_list_searches_by_email_name_and_company()
+    {
+        var marker = $"m{Guid.NewGuid():N}"[..10];
+        await A.PostJsonAsync("/api/leads", new { email = $"{marker}-1@example.com" });
+        await A.PostJsonAsync("/api/leads", new { email = $"other-{Guid.NewGuid():N}@example.com", company = $"{marker} Corp" });
+        await A.PostJsonAsync("/api/leads", new { email = $"other-{Guid.NewGuid():N}@example.com", name = "Nobody" });
+
+        var found = await JsonAsync(await A.GetAsync($"/api/leads?q={marker}&page_size=10"));
+        found["total"]!.GetValue<int>().Should().Be(2);
+        found["items"]!.AsArray().Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task A_campaign_with_a_sequence_collects_leads_idempotently()
+    {
+        var sequence = await CreateSequenceAsync(A, "For campaign", Email());
+        var created = await A.PostJsonAsync("/api/campaigns", new { name = "Q4 push", sequence_id = Id(sequence) });
+        await ExpectAsync(created, HttpStatusCode.Created);
+        var campaign = await JsonAsync(created);
+        created.Headers.Location!.ToString().Should().Be($"/api/campaigns/{Id(campaign)}");
+        campaign["sequence_ids"]!.AsArray().Select(s => Guid.Parse(s!.GetValue<string>())).Should().Equal(Id(sequence));
+
+        var leads = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+            leads.Add(Id(await JsonAsync(await A.PostJsonAsync("/api/leads", new { email = $"c{i}-{Guid.NewGuid():N}@example.com" }))));
+
+        var first = await JsonAsync(await A.PostJsonAsync($"/api/campaigns/{Id(campaign)}/leads", new { lead_ids = leads.Take(2) }));
+        first["added"]!.GetValue<int>().Should().Be(2);
+        var second = await JsonAsync(await A.PostJsonAsync($"/api/campaigns/{Id(campaign)}/leads", new { lead_ids = leads }));
+        second["added"]!.GetValue<int>().Should().Be(1);
+        second["already_in_campaign"]!.GetValue<int>().Should().Be(2);
+        second["lead_count"]!.GetValue<int>().Should().Be(3);
+
+        (await JsonAsync(await A.GetAsync($"/api/campaigns/{Id(campaign)}")))["lead_count"]!.GetValue<int>().Should().Be(3);
+        var list = await JsonAsync(await A.GetAsync("/api/campaigns?q=Q4"));
+        list["items"]!.AsArray().Should().Contain(c => c!["name"]!.GetValue<string>() == "Q4 push");
+    }
+}
+
+[Collection(SqliteCollection.Name)]
+public sealed class SqliteLeadsAndCampaignsApiTests(SqliteApp app) : LeadsAndCampaignsApiTests(app), IClassFixture<SqliteApp>;
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresLeadsAndCampaignsApiTests(PostgresApp app) : LeadsAndCampaignsApiTests(app), IClassFixture<PostgresApp>;

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace Sequences.Tests.Infrastructure;
+
+/// <summary>One throwaway PostgreSQL 15 per test run, started from the system binaries as a non-root
+/// user, on a free loopback port, in a temp folder that is removed at exit. Test classes get their
+/// own databases, copied from a migrated template.</summary>
+public sealed class PostgresServer
+{
+    public const string BinDir = "/usr/lib/postgresql/15/bin";
+    public const string OwnerRole = "sequences_owner";
+    public const string AppRole = "sequences_app";
+    private const string Password = "test-password";
+
+    private static readonly Lazy<Task<PostgresServer>> Shared = new(StartAsync);
+    private static int _databases;
+
+    private readonly string _dir;
+    private readonly int _port;
+
+    private PostgresServer(string dir, int port)
+    {
+        _dir = dir;
+        _port = port;
+    }
+
+    public static Task<PostgresServer> InstanceAsync() => Shared.Value;
+
+    public string ConnectionString(string database, string role) =>
+        $"Host=127.0.0.1;Port={_port};Database={database};Username={role};Password={Password};Pooling=true;Include Error Detail=true";
+
+    public string SuperuserConnection(string database = "postgres") => ConnectionString(database, "postgres");
+
+    /// <summary>A fresh, empty database owned by the owner role; the app migrates it at start.</summary>
+    public async Task<string> CreateDatabaseAsync()
+    {
+        var name = $"seq_{Environment.ProcessId}_{Interlocked.Increment(ref _databases)}";
+        await ExecuteAsync(SuperuserConnection(), $"CREATE DATABASE {name} OWNER {OwnerRole}");
+        await ExecuteAsync(SuperuserConnection(name), $"GRANT ALL ON SCHEMA public TO {OwnerRole}; ALTER SCHEMA public OWNER TO {OwnerRole};");
+        return name;
+    }
+
+    public static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<PostgresServer> StartAsync()
+    {
+        if (!File.Exists(Path.Combine(BinDir, "initdb")))
+            throw new InvalidOperationException($"PostgreSQL 15 binaries are missing at {BinDir}: run the README's test command, which installs them.");
+
+        var dir = Path.Combine(Path.GetTempPath(), $"sequences-pg-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Path.Combine(dir, "sock"));
+        await File.WriteAllTextAsync(Path.Combine(dir, "pw"), Password);
+        var asRoot = Environment.UserName == "root";
+        if (asRoot) await RunAsync("chown", $"-R postgres {dir}");
+
+        var port = FreePort();
+        await RunAsPostgresAsync(asRoot, "initdb", $"-D {dir}/data -U postgres --pwfile={dir}/pw --auth-host=scram-sha-256 --auth-local=trust -E UTF8 --locale=C.UTF-8 --no-sync");
+        await RunAsPostgresAsync(asRoot, "pg_ctl",
+            $"-D {dir}/data -w -l {dir}/log -o \"-p {port} -h 127.0.0.1 -k {dir}/sock -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300\" start");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(asRoot, dir);
+
+        var server = new PostgresServer(dir, port);
+        await ExecuteAsync(server.SuperuserConnection(),
+            $"CREATE ROLE {OwnerRole} LOGIN PASSWORD '{Password}'; CREATE ROLE {AppRole} LOGIN PASSWORD '{Password}';");
+        return server;
+    }
+
+    private static void Stop(bool asRoot, string dir)
+    {
+        try
+        {
+            RunAsPostgresAsync(asRoot, "pg_ctl", $"-D {dir}/data -m immediate -w stop").GetAwaiter().GetResult();
+        }
+        finally
+        {
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private static Task RunAsPostgresAsync(bool asRoot, string tool, string args) =>
+        asRoot ? RunAsync("runuser", $"-u postgres -- {BinDir}/{tool} {args}") : RunAsync($"{BinDir}/{tool}", args);
+
+    private static async Task RunAsync(string file, string args)
+    {
+        var info = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {file}.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{file} {args} failed ({process.ExitCode}): {await stdout} {await stderr}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

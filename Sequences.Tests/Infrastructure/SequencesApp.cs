@@ -1,0 +1,127 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Sequences.Core.Common;
+using Sequences.Infrastructure.Tenants;
+
+namespace Sequences.Tests.Infrastructure;
+
+/// <summary>The real app in-process on one provider, with two bootstrapped tenants (A and B) and their API keys.</summary>
+public abstract class SequencesApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string KeyA = "sk_test_tenant_a_0123456789";
+    public const string KeyB = "sk_test_tenant_b_0123456789";
+    public const string AdminA = "admin@tenant-a.test";
+    public const string AdminB = "admin@tenant-b.test";
+    public const string Password = "Correct-Horse-42";
+
+    public static JsonSerializerOptions Json => JsonDefaults.Options;
+
+    public string DataDir { get; } = Path.Combine(Path.GetTempPath(), $"sequences-test-{Guid.NewGuid():N}");
+
+    public abstract string Provider { get; }
+
+    protected abstract Task<IReadOnlyDictionary<string, string>> DatabaseSettingsAsync();
+
+    private IReadOnlyDictionary<string, string> _database = new Dictionary<string, string>();
+
+    public virtual async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(DataDir);
+        _database = await DatabaseSettingsAsync();
+        _ = Services; // start the host now: migrations and bootstrap run once per fixture
+    }
+
+    public new virtual async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        var settings = new Dictionary<string, string?>
+        {
+            ["Email:PickupDirectory"] = Path.Combine(DataDir, "outbox"),
+            ["Sequences:Engine:PollInterval"] = "01:00:00",
+            ["Sequences:Bootstrap:Tenants:0:Name"] = "Tenant A",
+            ["Sequences:Bootstrap:Tenants:0:ApiKey"] = KeyA,
+            ["Sequences:Bootstrap:Tenants:0:AdminEmail"] = AdminA,
+            ["Sequences:Bootstrap:Tenants:0:AdminPassword"] = Password,
+            ["Sequences:Bootstrap:Tenants:1:Name"] = "Tenant B",
+            ["Sequences:Bootstrap:Tenants:1:ApiKey"] = KeyB,
+            ["Sequences:Bootstrap:Tenants:1:AdminEmail"] = AdminB,
+            ["Sequences:Bootstrap:Tenants:1:AdminPassword"] = Password,
+        };
+        foreach (var (key, value) in _database) settings[key] = value;
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+    }
+
+    public HttpClient ClientFor(string apiKey)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        return client;
+    }
+
+    /// <summary>Runs code as a tenant against the app's own services (for setup and for checks behind the API).</summary>
+    public async Task<T> AsTenantAsync<T>(string adminEmail, Func<IServiceProvider, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Sequences.Infrastructure.Identity.AppUser>>();
+        var user = await users.FindByEmailAsync(adminEmail) ?? throw new InvalidOperationException($"No user {adminEmail}.");
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(user.TenantId, user.Id);
+        return await work(scope.ServiceProvider);
+    }
+}
+
+public sealed class SqliteApp : SequencesApp
+{
+    public override string Provider => "sqlite";
+
+    protected override Task<IReadOnlyDictionary<string, string>> DatabaseSettingsAsync() =>
+        Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>
+        {
+            ["Database:Provider"] = "sqlite",
+            ["ConnectionStrings:Sequences"] = $"Data Source={Path.Combine(DataDir, "sequences.db")}",
+        });
+}
+
+public sealed class PostgresApp : SequencesApp
+{
+    public override string Provider => "postgres";
+
+    public PostgresServer PgServer { get; private set; } = null!;
+    public string Database { get; private set; } = "";
+
+    protected override async Task<IReadOnlyDictionary<string, string>> DatabaseSettingsAsync()
+    {
+        PgServer = await PostgresServer.InstanceAsync();
+        Database = await PgServer.CreateDatabaseAsync();
+        return new Dictionary<string, string>
+        {
+            ["Database:Provider"] = "postgres",
+            ["ConnectionStrings:Sequences"] = PgServer.ConnectionString(Database, PostgresServer.AppRole),
+            ["ConnectionStrings:SequencesMigrations"] = PgServer.ConnectionString(Database, PostgresServer.OwnerRole),
+        };
+    }
+}
+
+public static class HttpJson
+{
+    public static async Task<T> ReadAsync<T>(this HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<T>(SequencesApp.Json))!;
+
+    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string url, object body) =>
+        client.PostAsJsonAsync(url, body, SequencesApp.Json);
+
+    public static Task<HttpResponseMessage> PutJsonAsync(this HttpClient client, string url, object body) =>
+        client.PutAsJsonAsync(url, body, SequencesApp.Json);
+
+    public static Task<HttpResponseMessage> PostRawAsync(this HttpClient client, string url, string json) =>
+        client.PostAsync(url, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+}

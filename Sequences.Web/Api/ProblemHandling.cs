@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Sequences.Core.Common;
+
+namespace Sequences.Web.Api;
+
+/// <summary>Every failure of the API as an RFC 9457 problem detail; validation problems carry
+/// <c>errors: [{step_id, field, code, severity, message}]</c>.</summary>
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            InputRejectedException e => Problems.Validation(e.Issues),
+            NotFoundException e => Problems.Create(StatusCodes.Status404NotFound, "Not found", e.Message),
+            ConflictException e => Problems.Create(StatusCodes.Status409Conflict, "Conflict", e.Message),
+            BadHttpRequestException e => FromBadRequest(e),
+            JsonException e => Problems.Validation([ValidationIssue.Error(Problems.FieldFromPath(e.Path), "invalid_json", Problems.JsonMessage(e))]),
+            _ => null,
+        };
+        if (problem is null)
+        {
+            logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+            problem = Problems.Create(StatusCodes.Status500InternalServerError, "Server error", "An unexpected error occurred.");
+        }
+        context.Response.StatusCode = problem.Status ?? 500;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static ProblemDetails FromBadRequest(BadHttpRequestException e)
+    {
+        if (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            return Problems.Create(413, "Payload too large", "The request body is larger than 1 MB.");
+        if (e.InnerException is JsonException json)
+            return Problems.Validation([ValidationIssue.Error(Problems.FieldFromPath(json.Path), "invalid_json", Problems.JsonMessage(json))]);
+        return Problems.Create(e.StatusCode, "Bad request", e.Message);
+    }
+}
+
+public static class Problems
+{
+    public static ProblemDetails Create(int status, string title, string detail) =>
+        new() { Status = status, Title = title, Detail = detail };
+
+    public static ProblemDetails Validation(IReadOnlyList<ValidationIssue> issues)
+    {
+        var problem = Create(StatusCodes.Status400BadRequest, "Invalid request",
+            issues.Count == 1 ? issues[0].Message : $"{issues.Count} problems: {string.Join(" ", issues.Take(5).Select(i => i.Message))}");
+        problem.Extensions["errors"] = issues.Select(IssueDto.From).ToList();
+        return problem;
+    }
+
+    /// <summary>"$.steps[0].delay_days" -> "steps[0].delay_days"; the root is "body".</summary>
+    public static string FieldFromPath(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$") return "body";
+        return path.StartsWith("$.") ? path[2..] : path.TrimStart('$');
+    }
+
+    public static string JsonMessage(JsonException e)
+    {
+        var field = FieldFromPath(e.Path);
+        return field == "body"
+            ? "The body is not valid JSON of the expected shape."
+            : $"{field} has a value of the wrong type or format.";
+    }
+}
+
+/// <summary>One entry of a problem's <c>errors</c>.</summary>
+public sealed record IssueDto(Guid? StepId, string Field, string Code, IssueSeverity Severity, string Message)
+{
+    public static IssueDto From(ValidationIssue i) => new(i.StepId, i.Field, i.Code, i.Severity, i.Message);
+}

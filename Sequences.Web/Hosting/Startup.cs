@@ -1,0 +1,28 @@
+using Sequences.Infrastructure.Bootstrap;
+using Sequences.Infrastructure.Persistence;
+
+namespace Sequences.Web.Hosting;
+
+public static class Startup
+{
+    /// <summary>Migrates, then creates configured tenants (or the demo tenant) before the app serves.</summary>
+    public static async Task InitializeDatabaseAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
+        var demo = await scope.ServiceProvider.GetRequiredService<BootstrapService>().RunAsync();
+        if (demo is null) return;
+        var banner = $"""
+
+            ================================================================
+             Sequences demo tenant created. Sign in at /login with
+               email:    {demo.Email}
+               password: {demo.Password}
+             API key (Authorization: Bearer ...): {demo.ApiKey}
+             Shown once; keep it. Delete ./data to start over.
+            ================================================================
+
+            """;
+        Console.WriteLine(banner);
+    }
+}
