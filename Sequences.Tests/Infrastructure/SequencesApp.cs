@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Sequences.Core.Common;
 using Sequences.Infrastructure.Tenants;
 
@@ -23,6 +24,11 @@ public abstract class SequencesApp : WebApplicationFactory<Program>, IAsyncLifet
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), $"sequences-test-{Guid.NewGuid():N}");
 
     public abstract string Provider { get; }
+
+    /// <summary>False leaves the database empty at start, so the app creates its demo tenant.</summary>
+    protected virtual bool BootstrapTenants => true;
+
+    public LogCapture Logs { get; } = new();
 
     protected abstract Task<IReadOnlyDictionary<string, string>> DatabaseSettingsAsync();
 
@@ -44,6 +50,7 @@ public abstract class SequencesApp : WebApplicationFactory<Program>, IAsyncLifet
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         var settings = new Dictionary<string, string?>
         {
             ["Email:PickupDirectory"] = Path.Combine(DataDir, "outbox"),
@@ -57,6 +64,8 @@ public abstract class SequencesApp : WebApplicationFactory<Program>, IAsyncLifet
             ["Sequences:Bootstrap:Tenants:1:AdminEmail"] = AdminB,
             ["Sequences:Bootstrap:Tenants:1:AdminPassword"] = Password,
         };
+        if (!BootstrapTenants)
+            foreach (var key in settings.Keys.Where(k => k.StartsWith("Sequences:Bootstrap")).ToList()) settings.Remove(key);
         foreach (var (key, value) in _database) settings[key] = value;
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
     }

@@ -74,7 +74,7 @@ public sealed class SequenceListPageTests : IAsyncLifetime
         page.WaitForAssertion(() =>
         {
             Rows(page).Should().BeEmpty();
-            page.Find("[data-testid=sequences-grid-empty]").TextContent.Should().Contain("No sequences match your search.");
+            page.Find("[data-testid=sequences-grid-empty]").TextContent.Should().Contain("No sequences match your search");
         }, Wait);
     }
 

@@ -9,6 +9,7 @@ public static class Startup
     public static async Task InitializeDatabaseAsync(this WebApplication app)
     {
         await using var scope = app.Services.CreateAsyncScope();
+        var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Sequences.Startup");
         await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
         var demo = await scope.ServiceProvider.GetRequiredService<BootstrapService>().RunAsync();
         if (demo is null) return;
@@ -24,5 +25,7 @@ public static class Startup
 
             """;
         Console.WriteLine(banner);
+        logger.LogWarning("Demo tenant created: sign in as {DemoEmail} with password {DemoPassword}; API key {DemoApiKey}",
+            demo.Email, demo.Password, demo.ApiKey);
     }
 }

@@ -1,0 +1,46 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Sequences.Tests.Api;
+using Sequences.Tests.Infrastructure;
+
+namespace Sequences.Tests.Hosting;
+
+public abstract class HostTests(SequencesApp app) : ApiTestBase(app)
+{
+    [Fact]
+    public async Task Health_answers_200_when_the_database_is_reachable()
+    {
+        var response = await App.CreateClient().GetAsync("/health");
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync()).Should().Be("Healthy");
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_api_in_snake_case()
+    {
+        var document = JsonNode.Parse(await App.CreateClient().GetStringAsync("/openapi/v1.json"))!;
+        var paths = document["paths"]!.AsObject().Select(p => p.Key).ToList();
+        paths.Should().Contain(["/api/sequences", "/api/sequences/{id}", "/api/sequences/{id}/steps/reorder",
+            "/api/sequences/import", "/api/sequences/{id}/export", "/api/leads", "/api/campaigns/{id}/leads"]);
+        document["components"]!["schemas"]!["StepInput"]!["properties"]!.AsObject().Select(p => p.Key)
+            .Should().Contain(["step_type", "delay_days", "condition_value", "send_time"]);
+        (await App.CreateClient().GetAsync("/api/docs/")).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Pages_need_a_login_and_the_login_page_is_served()
+    {
+        var client = App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var sequences = await client.GetAsync("/sequences");
+        sequences.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        sequences.Headers.Location!.ToString().Should().Contain("/login");
+        var login = await client.GetStringAsync("/login");
+        login.Should().Contain("data-testid=\"login-email\"").And.Contain("data-testid=\"login-submit\"");
+    }
+}
+
+[Collection(SqliteCollection.Name)]
+public sealed class SqliteHostTests(SqliteApp app) : HostTests(app), IClassFixture<SqliteApp>;
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresHostTests(PostgresApp app) : HostTests(app), IClassFixture<PostgresApp>;

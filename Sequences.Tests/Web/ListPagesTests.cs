@@ -1,0 +1,94 @@
+using AngleSharp.Dom;
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using Sequences.Core.Campaigns;
+using Sequences.Core.Leads;
+using Sequences.Infrastructure.Campaigns;
+using Sequences.Infrastructure.Leads;
+using Sequences.Web.Components.Pages.Campaigns;
+using Sequences.Web.Components.Pages.Leads;
+
+namespace Sequences.Tests.Web;
+
+public sealed class ListPagesTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    private PageTestContext _context = default!;
+
+    public async Task InitializeAsync() => _context = await PageTestContext.CreateAsync();
+
+    public async Task DisposeAsync() => await _context.DisposeAsync();
+
+    [Fact]
+    public async Task Leads_page_lists_the_tenants_leads_only()
+    {
+        var ada = await CreateLeadAsync(_context.TenantA, new LeadInput
+        {
+            Email = "ada@example.com", FirstName = "Ada", LastName = "Lovelace", Company = "Engines Ltd",
+            Timezone = "Europe/London", Tags = ["vip"],
+        });
+        await CreateLeadAsync(_context.TenantB, new LeadInput { Email = "other@example.com", Name = "Other Tenant" });
+
+        var page = _context.Bunit.Render<LeadList>();
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Should().ContainSingle(), Wait);
+        var row = page.Find("[data-testid=leads-grid] [data-testid=lead-row]");
+        row.GetAttribute("data-lead-id").Should().Be(ada.Id.ToString());
+        row.TextContent.Should().Contain("ada@example.com").And.Contain("Ada Lovelace").And.Contain("Engines Ltd")
+            .And.Contain("vip").And.Contain("Europe/London");
+        page.Markup.Should().NotContain("other@example.com");
+    }
+
+    [Fact]
+    public async Task Leads_page_searches_on_the_server()
+    {
+        await CreateLeadAsync(_context.TenantA, new LeadInput { Email = "ada@example.com", Company = "Engines Ltd" });
+        await CreateLeadAsync(_context.TenantA, new LeadInput { Email = "grace@example.com", Company = "Navy" });
+        var page = _context.Bunit.Render<LeadList>();
+        page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Should().HaveCount(2), Wait);
+
+        await page.Find("input[data-testid=leads-search]").InputAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = "navy" });
+        _context.Clock.Advance(TimeSpan.FromSeconds(1));
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Select(Text)
+            .Should().ContainSingle().Which.Should().Contain("grace@example.com"), Wait);
+    }
+
+    [Fact]
+    public async Task Campaigns_page_lists_campaigns_with_counts()
+    {
+        await _context.AsTenantAsync(_context.TenantA, services =>
+            services.GetRequiredService<CampaignService>().CreateAsync(new CampaignInput("Spring push", "Q2 outreach", null)));
+        await _context.AsTenantAsync(_context.TenantB, services =>
+            services.GetRequiredService<CampaignService>().CreateAsync(new CampaignInput("Their campaign", null, null)));
+
+        var page = _context.Bunit.Render<CampaignList>();
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=campaigns-grid] [data-testid=campaign-row]").Should().ContainSingle(), Wait);
+        page.Find("[data-testid=campaign-name]").TextContent.Should().Be("Spring push");
+        page.Find("[data-testid=campaign-leads]").TextContent.Trim().Should().Be("0");
+        page.Find("[data-testid=campaign-sequences]").TextContent.Trim().Should().Be("0");
+        page.Markup.Should().Contain("Q2 outreach").And.NotContain("Their campaign");
+    }
+
+    [Fact]
+    public void Campaigns_page_shows_an_empty_state()
+    {
+        var page = _context.Bunit.Render<CampaignList>();
+
+        page.WaitForAssertion(() => page.Find("[data-testid=campaigns-grid-empty]").TextContent
+            .Should().Contain("No campaigns yet"), Wait);
+    }
+
+    private async Task<Lead> CreateLeadAsync(Guid tenantId, LeadInput input)
+    {
+        Lead? lead = null;
+        await _context.AsTenantAsync(tenantId, async services =>
+            lead = await services.GetRequiredService<LeadService>().CreateAsync(input));
+        _context.Clock.Advance(TimeSpan.FromMinutes(1));
+        return lead!;
+    }
+
+    private static string Text(IElement element) => element.TextContent;
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every test (unit, API on SQLite and PostgreSQL, bUnit, browser) on a fresh machine:
+# installs what is missing first (PostgreSQL 15 binaries, Chromium), then `dotnet test`.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+missing=()
+[ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql-15)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+dotnet tool restore >/dev/null
+mkdir -p TestResults
+set +e
+dotnet test Sequences.sln -c Release --logger "console;verbosity=normal" --results-directory TestResults 2>&1 | tee TestResults/test-output.log
+status=${PIPESTATUS[0]}
+set -e
+
+# One plain summary line: "N passed, N failed".
+summary=$(grep -aE '^(Passed|Failed)!' TestResults/test-output.log | tail -1 || true)
+passed=$(sed -nE 's/.*Passed: *([0-9]+).*/\1/p' <<<"$summary")
+failed=$(sed -nE 's/.*Failed: *([0-9]+),.*/\1/p' <<<"$summary")
+echo "${passed:-0} passed, ${failed:-0} failed"
+exit "$status"
