@@ -38,8 +38,11 @@ public abstract class SequencesApp : WebApplicationFactory<Program>, IAsyncLifet
     {
         Directory.CreateDirectory(DataDir);
         _database = await DatabaseSettingsAsync();
-        _ = Services; // start the host now: migrations and bootstrap run once per fixture
+        StartHost();
     }
+
+    /// <summary>Starts the host now: migrations and bootstrap run once per fixture.</summary>
+    protected virtual void StartHost() => _ = Services;
 
     public new virtual async Task DisposeAsync()
     {
