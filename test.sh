@@ -23,8 +23,7 @@ status=${PIPESTATUS[0]}
 set -e
 
 # One plain summary line: "N passed, N failed".
-summary=$(grep -aE '^(Passed|Failed)!' TestResults/test-output.log | tail -1 || true)
-passed=$(sed -nE 's/.*Passed: *([0-9]+).*/\1/p' <<<"$summary")
-failed=$(sed -nE 's/.*Failed: *([0-9]+),.*/\1/p' <<<"$summary")
-echo "${passed:-0} passed, ${failed:-0} failed"
+passed=$(grep -aE '^ +Passed: +[0-9]+$' TestResults/test-output.log | awk '{s+=$2} END {print s+0}')
+failed=$(grep -aE '^ +Failed: +[0-9]+$' TestResults/test-output.log | awk '{s+=$2} END {print s+0}')
+echo "${passed} passed, ${failed} failed"
 exit "$status"
