@@ -18,12 +18,13 @@ fi
 dotnet tool restore >/dev/null
 mkdir -p TestResults
 set +e
-dotnet test Sequences.sln -c Release --logger "console;verbosity=normal" --results-directory TestResults 2>&1 | tee TestResults/test-output.log
+dotnet test Sequences.sln -c Release --results-directory TestResults 2>&1 | tee TestResults/test-output.log
 status=${PIPESTATUS[0]}
 set -e
 
-# One plain summary line: "N passed, N failed".
-passed=$(grep -aE '^ +Passed: +[0-9]+$' TestResults/test-output.log | awk '{s+=$2} END {print s+0}')
-failed=$(grep -aE '^ +Failed: +[0-9]+$' TestResults/test-output.log | awk '{s+=$2} END {print s+0}')
+# One plain summary line: "N passed, N failed" (from the runner's "Passed!  - Failed: F, Passed: P, ..." lines).
+totals=$(grep -aE '^(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+' TestResults/test-output.log || true)
+failed=$(sed -nE 's/.*Failed: +([0-9]+), +Passed.*/\1/p' <<<"$totals" | awk '{s+=$1} END {print s+0}')
+passed=$(sed -nE 's/.*, +Passed: +([0-9]+),.*/\1/p' <<<"$totals" | awk '{s+=$1} END {print s+0}')
 echo "${passed} passed, ${failed} failed"
 exit "$status"

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Sequences.Core;
 using Sequences.Core.Tenants;
 using Sequences.Infrastructure.Bootstrap;
 using Sequences.Infrastructure.Campaigns;
@@ -25,7 +26,7 @@ public static class DependencyInjection
         var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         var connection = configuration.GetConnectionString(DatabaseOptions.ConnectionName);
 
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddSequencesCore();
         services.AddScoped<TenantContext>();
         services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
         services.AddSingleton<AuditInterceptor>();

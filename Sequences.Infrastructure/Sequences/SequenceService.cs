@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Sequences.Core.Common;
 using Sequences.Core.Engine;
 using Sequences.Core.Sequences;
+using Sequences.Core.Templates;
 using Sequences.Core.Tenants;
 using Sequences.Infrastructure.Persistence;
 
@@ -12,7 +13,7 @@ public sealed record SequenceSummary(
     int EmailsSent, int Replied, double ReplyRate, DateTime CreatedAt, DateTime UpdatedAt);
 
 /// <summary>Sequences of the current tenant: the API and the pages both go through here.</summary>
-public sealed class SequenceService(IDbContextFactory<SequencesDbContext> contexts, ITenantContext tenant, TimeProvider clock)
+public sealed class SequenceService(IDbContextFactory<SequencesDbContext> contexts, ITenantContext tenant, TimeProvider clock, LiquidTemplates templates)
 {
     public async Task<Page<SequenceSummary>> ListAsync(PageRequest request, SequenceStatus? status = null, CancellationToken ct = default)
     {
@@ -131,7 +132,7 @@ public sealed class SequenceService(IDbContextFactory<SequencesDbContext> contex
     }
 
     public async Task<IReadOnlyList<ValidationIssue>> ValidateAsync(Guid id, CancellationToken ct = default) =>
-        SequenceValidator.Validate(await GetAsync(id, ct));
+        SequenceValidator.Validate(await GetAsync(id, ct), templates);
 
     public async Task<SequenceDocument> ExportAsync(Guid id, CancellationToken ct = default)
     {

@@ -1,5 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Sequences.Core.Engine;
+using Sequences.Infrastructure.Persistence;
 using Sequences.Tests.Infrastructure;
 
 namespace Sequences.Tests.Api;
@@ -265,6 +269,38 @@ public abstract class SequencesApiTests(SequencesApp app) : ApiTestBase(app)
         var result = await JsonAsync(await A.GetAsync($"/api/sequences/{Id(sequence)}/validate"));
         result["errors"]!.AsArray().Should().Contain(e => e!["code"]!.GetValue<string>() == "dangling_reference"
                                                            && e["step_id"]!.GetValue<string>() == Id(Steps(sequence)[1]!).ToString());
+    }
+
+    [Fact]
+    public async Task Deleting_the_step_a_lead_is_on_moves_the_lead_to_the_next_step_and_logs_it()
+    {
+        var sequence = await CreateSequenceAsync(A, "Enrolled", Email("1"), Email("2"), Email("3"));
+        var steps = Steps(sequence).Select(s => Id(s!)).ToList();
+        var lead = Id(await JsonAsync(await A.PostJsonAsync("/api/leads", new { email = $"on-step-{Guid.NewGuid():N}@example.com" })));
+        var stateId = await App.AsTenantAsync(SequencesApp.AdminA, async sp =>
+        {
+            await using var db = await sp.GetRequiredService<IDbContextFactory<SequencesDbContext>>().CreateDbContextAsync();
+            var state = new LeadSequenceState { LeadId = lead, SequenceId = Id(sequence), CurrentStepId = steps[1], CurrentStepOrder = 2, StartedAt = DateTime.UtcNow };
+            db.LeadSequenceStates.Add(state);
+            await db.SaveChangesAsync();
+            return state.Id;
+        });
+
+        await ExpectAsync(await A.DeleteAsync($"/api/sequences/{Id(sequence)}/steps/{steps[1]}"), HttpStatusCode.NoContent);
+
+        var (moved, log) = await App.AsTenantAsync(SequencesApp.AdminA, async sp =>
+        {
+            await using var db = await sp.GetRequiredService<IDbContextFactory<SequencesDbContext>>().CreateDbContextAsync();
+            return (await db.LeadSequenceStates.SingleAsync(s => s.Id == stateId),
+                    await db.ExecutionLog.Where(l => l.LeadId == lead).ToListAsync());
+        });
+        moved.CurrentStepId.Should().Be(steps[2]);
+        moved.CurrentStepOrder.Should().Be(2);
+        log.Should().ContainSingle(l => l.ActionType == "step_deleted" && l.StepId == steps[1]
+                                        && l.Metadata["moved_to_step_id"] == steps[2].ToString());
+
+        await ExpectProblemAsync(await A.DeleteAsync($"/api/sequences/{Id(sequence)}"), HttpStatusCode.Conflict);
+        await ExpectAsync(await A.GetAsync($"/api/sequences/{Id(sequence)}"), HttpStatusCode.OK);
     }
 
     [Fact]

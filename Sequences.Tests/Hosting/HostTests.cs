@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Sequences.Infrastructure.Settings;
 using Sequences.Tests.Api;
 using Sequences.Tests.Infrastructure;
 
@@ -25,6 +27,17 @@ public abstract class HostTests(SequencesApp app) : ApiTestBase(app)
         document["components"]!["schemas"]!["StepInput"]!["properties"]!.AsObject().Select(p => p.Key)
             .Should().Contain(["step_type", "delay_days", "condition_value", "send_time"]);
         (await App.CreateClient().GetAsync("/api/docs/")).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_tracking_signing_key_is_generated_once_and_kept_in_the_database()
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        var settings = scope.ServiceProvider.GetRequiredService<AppSettingsStore>();
+        var key = await settings.GetAsync(AppSettingsStore.TrackingSigningKey);
+        key.Should().NotBeNullOrEmpty();
+        Convert.FromBase64String(key!).Should().HaveCount(32);
+        (await settings.GetOrCreateAsync(AppSettingsStore.TrackingSigningKey, () => "other")).Should().Be(key, "the first stored key wins");
     }
 
     [Fact]

@@ -56,6 +56,9 @@ public abstract class SequencesApp : WebApplicationFactory<Program>, IAsyncLifet
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         var settings = new Dictionary<string, string?>
         {
+            // The console stays readable; tests read what they need from LogCapture.
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Sequences.Startup"] = "Information",
             ["Email:PickupDirectory"] = Path.Combine(DataDir, "outbox"),
             ["Sequences:Engine:PollInterval"] = "01:00:00",
             ["Sequences:Bootstrap:Tenants:0:Name"] = "Tenant A",

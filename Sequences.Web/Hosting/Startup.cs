@@ -1,5 +1,6 @@
 using Sequences.Infrastructure.Bootstrap;
 using Sequences.Infrastructure.Persistence;
+using Sequences.Infrastructure.Settings;
 
 namespace Sequences.Web.Hosting;
 
@@ -11,6 +12,9 @@ public static class Startup
         await using var scope = app.Services.CreateAsyncScope();
         var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Sequences.Startup");
         await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
+        // Tracking links must verify on every host: without a configured key, the first host stores one.
+        if (string.IsNullOrEmpty(app.Configuration["Tracking:SigningKey"]))
+            await scope.ServiceProvider.GetRequiredService<AppSettingsStore>().GetOrCreateAsync(AppSettingsStore.TrackingSigningKey, AppSettingsStore.NewSecret);
         var demo = await scope.ServiceProvider.GetRequiredService<BootstrapService>().RunAsync();
         if (demo is null) return;
         var banner = $"""
