@@ -7,6 +7,8 @@ using Sequences.Core;
 using Sequences.Core.Tenants;
 using Sequences.Infrastructure.Bootstrap;
 using Sequences.Infrastructure.Campaigns;
+using Sequences.Infrastructure.Engine;
+using Sequences.Infrastructure.Mail;
 using Sequences.Infrastructure.Identity;
 using Sequences.Infrastructure.Leads;
 using Sequences.Infrastructure.Persistence;
@@ -53,6 +55,8 @@ public static class DependencyInjection
         services.AddScoped<StepService>();
         services.AddScoped<LeadService>();
         services.AddScoped<CampaignService>();
+        services.AddSequencesMail(configuration);
+        services.AddSequencesEngine(configuration);
         return services;
     }
 

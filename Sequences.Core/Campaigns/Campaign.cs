@@ -24,7 +24,7 @@ public sealed class CampaignSequence : TenantEntity
     public Guid CampaignId { get; set; }
     public Guid SequenceId { get; set; }
     public bool EnrollExisting { get; set; }
-    public Dictionary<string, string>? Criteria { get; set; }
+    public List<LeadCriterion>? Criteria { get; set; }
     /// <summary>Set when the assignment is removed: future leads stop entering, enrolled ones go on.</summary>
     public DateTime? RemovedAt { get; set; }
 }

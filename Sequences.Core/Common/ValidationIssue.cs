@@ -31,3 +31,9 @@ public sealed class NotFoundException(string resource, Guid id) : Exception($"{r
     public string Resource { get; } = resource;
     public Guid Id { get; } = id;
 }
+
+/// <summary>The resource is stored but not in a state to do this (API: 422 with every problem), e.g. starting a sequence with errors.</summary>
+public sealed class UnprocessableException(string message, IReadOnlyList<ValidationIssue> issues) : Exception(message)
+{
+    public IReadOnlyList<ValidationIssue> Issues { get; } = issues;
+}

@@ -1,15 +1,21 @@
 using Microsoft.EntityFrameworkCore;
 using Sequences.Core.Campaigns;
 using Sequences.Core.Common;
+using Sequences.Infrastructure.Engine;
 using Sequences.Infrastructure.Persistence;
 
 namespace Sequences.Infrastructure.Campaigns;
 
 public sealed record CampaignDetails(Campaign Campaign, int LeadCount, IReadOnlyList<Guid> SequenceIds);
 
-public sealed record AddLeadsResult(int Added, int AlreadyInCampaign, int LeadCount);
+public sealed record AddLeadsResult(int Added, int AlreadyInCampaign, int LeadCount, int Enrolled);
 
-public sealed class CampaignService(IDbContextFactory<SequencesDbContext> contexts, TimeProvider clock)
+public sealed record AssignSequenceInput(Guid? SequenceId, bool EnrollExisting, List<LeadCriterion>? Criteria);
+
+public sealed record AssignmentResult(Guid CampaignId, Guid SequenceId, bool EnrollExisting, IReadOnlyList<LeadCriterion>? Criteria, DateTime CreatedAt,
+    DateTime? RemovedAt, EnrollResult? Enrollment);
+
+public sealed class CampaignService(IDbContextFactory<SequencesDbContext> contexts, TimeProvider clock, EnrollmentService enrollments)
 {
     public const int MaxLeadsPerCall = 10_000;
 
@@ -79,9 +85,67 @@ public sealed class CampaignService(IDbContextFactory<SequencesDbContext> contex
         var added = distinct.Where(id => !existing.Contains(id)).ToList();
         db.CampaignLeads.AddRange(added.Select(id => new CampaignLead { CampaignId = campaignId, LeadId = id, AddedAt = now }));
         await db.SaveChangesAsync(ct);
+
+        // New campaign leads enter every sequence still assigned to the campaign (criteria permitting).
+        var enrolled = 0;
+        foreach (var assignment in await db.CampaignSequences.Where(c => c.CampaignId == campaignId && c.RemovedAt == null).ToListAsync(ct))
+        {
+            var sequence = await EnrollmentService.LoadSequenceAsync(db, assignment.SequenceId, ct);
+            if (sequence is null) continue;
+            enrolled += (await enrollments.EnrollManyAsync(db, sequence, added, campaignId, assignment.Criteria, ct)).Enrolled;
+        }
         var count = await db.CampaignLeads.CountAsync(c => c.CampaignId == campaignId, ct);
-        return new AddLeadsResult(added.Count, existing.Count, count);
+        return new AddLeadsResult(added.Count, existing.Count, count, enrolled);
     }
+
+    /// <summary>Assigns a sequence: future campaign leads enter it, and with enroll_existing the current ones too.</summary>
+    public async Task<AssignmentResult> AssignSequenceAsync(Guid campaignId, AssignSequenceInput input, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        if (!await db.Campaigns.AnyAsync(c => c.Id == campaignId, ct)) throw new NotFoundException("Campaign", campaignId);
+        var issues = LeadCriteria.Validate(input.Criteria);
+        if (input.SequenceId is null) issues.Add(ValidationIssue.Error("sequence_id", "required", "sequence_id is required."));
+        var sequence = input.SequenceId is { } sid ? await EnrollmentService.LoadSequenceAsync(db, sid, ct) : null;
+        if (input.SequenceId is not null && sequence is null)
+            issues.Add(ValidationIssue.Error("sequence_id", "unknown_sequence", $"Sequence {input.SequenceId} does not exist."));
+        if (issues.Count > 0) throw new InputRejectedException(issues);
+        if (sequence!.Status == Core.Sequences.SequenceStatus.Archived) throw new ConflictException("An archived sequence takes no new leads.");
+        if (await db.CampaignSequences.AnyAsync(c => c.CampaignId == campaignId && c.SequenceId == sequence.Id && c.RemovedAt == null, ct))
+            throw new ConflictException("This sequence is already assigned to the campaign.");
+
+        var assignment = new CampaignSequence { CampaignId = campaignId, SequenceId = sequence.Id, EnrollExisting = input.EnrollExisting, Criteria = input.Criteria };
+        db.CampaignSequences.Add(assignment);
+        await db.SaveChangesAsync(ct);
+        EnrollResult? result = null;
+        if (input.EnrollExisting)
+        {
+            var leadIds = await db.CampaignLeads.Where(c => c.CampaignId == campaignId).Select(c => c.LeadId).ToListAsync(ct);
+            result = await enrollments.EnrollManyAsync(db, sequence, leadIds, campaignId, input.Criteria, ct);
+        }
+        return ToResult(assignment, result);
+    }
+
+    public async Task<IReadOnlyList<AssignmentResult>> ListSequencesAsync(Guid campaignId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        if (!await db.Campaigns.AnyAsync(c => c.Id == campaignId, ct)) throw new NotFoundException("Campaign", campaignId);
+        return (await db.CampaignSequences.AsNoTracking().Where(c => c.CampaignId == campaignId).OrderBy(c => c.CreatedAt).ToListAsync(ct))
+            .Select(a => ToResult(a, null)).ToList();
+    }
+
+    /// <summary>Future leads stop entering; leads already enrolled go on.</summary>
+    public async Task RemoveSequenceAsync(Guid campaignId, Guid sequenceId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        if (!await db.Campaigns.AnyAsync(c => c.Id == campaignId, ct)) throw new NotFoundException("Campaign", campaignId);
+        var assignment = await db.CampaignSequences.FirstOrDefaultAsync(c => c.CampaignId == campaignId && c.SequenceId == sequenceId && c.RemovedAt == null, ct)
+                         ?? throw new NotFoundException("Campaign sequence", sequenceId);
+        assignment.RemovedAt = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+    }
+
+    private static AssignmentResult ToResult(CampaignSequence a, EnrollResult? result) =>
+        new(a.CampaignId, a.SequenceId, a.EnrollExisting, a.Criteria, a.CreatedAt, a.RemovedAt, result);
 
     private static async Task<CampaignDetails> DetailsAsync(SequencesDbContext db, Campaign campaign, CancellationToken ct)
     {

@@ -24,10 +24,11 @@ public sealed class PostgresTenantInterceptor : DbConnectionInterceptor
 
     private static NpgsqlCommand CreateCommand(DbConnection connection, ConnectionEndEventData eventData)
     {
-        var tenant = (eventData.Context as SequencesDbContext)?.Tenant.TenantId;
+        var context = (eventData.Context as SequencesDbContext)?.Tenant;
         var command = (NpgsqlCommand)connection.CreateCommand();
-        command.CommandText = $"SELECT set_config('{TenantSetting}', @tenant, false)";
-        command.Parameters.AddWithValue("tenant", tenant?.ToString() ?? "");
+        command.CommandText = $"SELECT set_config('{TenantSetting}', @tenant, false), set_config('{RowLevelSecurity.BypassSetting}', @all, false)";
+        command.Parameters.AddWithValue("tenant", context?.TenantId?.ToString() ?? "");
+        command.Parameters.AddWithValue("all", context is Tenants.TenantContext { AllTenants: true } ? "on" : "off");
         return command;
     }
 }

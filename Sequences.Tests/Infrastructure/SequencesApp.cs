@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Time.Testing;
 using Sequences.Core.Common;
 using Sequences.Infrastructure.Tenants;
 
@@ -30,6 +32,15 @@ public abstract class SequencesApp : WebApplicationFactory<Program>, IAsyncLifet
 
     public LogCapture Logs { get; } = new();
 
+    /// <summary>The real SMTP server the app sends to (SmtpServer package, NoDelay sockets).</summary>
+    public SmtpSink Smtp { get; } = new();
+
+    /// <summary>Engine tests drive time by hand; others run on the real clock.</summary>
+    protected virtual bool UseFakeClock => false;
+
+    /// <summary>A Monday morning, so nothing depends on when CI runs.</summary>
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 6, 1, 8, 0, 0, TimeSpan.Zero));
+
     protected abstract Task<IReadOnlyDictionary<string, string>> DatabaseSettingsAsync();
 
     private IReadOnlyDictionary<string, string> _database = new Dictionary<string, string>();
@@ -47,6 +58,7 @@ public abstract class SequencesApp : WebApplicationFactory<Program>, IAsyncLifet
     public new virtual async Task DisposeAsync()
     {
         await base.DisposeAsync();
+        await Smtp.DisposeAsync();
         try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { }
     }
 
@@ -54,12 +66,18 @@ public abstract class SequencesApp : WebApplicationFactory<Program>, IAsyncLifet
     {
         builder.UseEnvironment("Testing");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        if (UseFakeClock) builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
         var settings = new Dictionary<string, string?>
         {
             // The console stays readable; tests read what they need from LogCapture.
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Sequences.Startup"] = "Information",
             ["Email:PickupDirectory"] = Path.Combine(DataDir, "outbox"),
+            ["Email:Transport"] = "smtp",
+            ["Email:Smtp:Host"] = Smtp.Host,
+            ["Email:Smtp:Port"] = Smtp.Port.ToString(),
+            ["Email:Smtp:Security"] = "none",
+            ["Tracking:BaseUrl"] = "https://sequences.test",
             ["Sequences:Engine:PollInterval"] = "01:00:00",
             ["Sequences:Bootstrap:Tenants:0:Name"] = "Tenant A",
             ["Sequences:Bootstrap:Tenants:0:ApiKey"] = KeyA,

@@ -14,6 +14,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         var problem = exception switch
         {
             InputRejectedException e => Problems.Validation(e.Issues),
+            UnprocessableException e => Problems.Unprocessable(e.Message, e.Issues),
             NotFoundException e => Problems.Create(StatusCodes.Status404NotFound, "Not found", e.Message),
             ConflictException e => Problems.Create(StatusCodes.Status409Conflict, "Conflict", e.Message),
             BadHttpRequestException e => FromBadRequest(e),
@@ -48,6 +49,13 @@ public static class Problems
     {
         var problem = Create(StatusCodes.Status400BadRequest, "Invalid request",
             issues.Count == 1 ? issues[0].Message : $"{issues.Count} problems: {string.Join(" ", issues.Take(5).Select(i => i.Message))}");
+        problem.Extensions["errors"] = issues.Select(IssueDto.From).ToList();
+        return problem;
+    }
+
+    public static ProblemDetails Unprocessable(string detail, IReadOnlyList<ValidationIssue> issues)
+    {
+        var problem = Create(StatusCodes.Status422UnprocessableEntity, "Cannot do this now", detail);
         problem.Extensions["errors"] = issues.Select(IssueDto.From).ToList();
         return problem;
     }

@@ -13,7 +13,8 @@ public sealed class LeadSequenceStateConfiguration : IEntityTypeConfiguration<Le
         b.ToTable("lead_sequence_state");
         b.Property(s => s.Version).HasDefaultValue(1);
         b.Property(s => s.StoppedReason).HasMaxLength(64);
-        b.Property(s => s.LeaseOwner).HasMaxLength(100);
+        // Every write of the queue pass is fenced on its lease: a pass that lost it (expired, re-claimed) writes nothing.
+        b.Property(s => s.LeaseOwner).HasMaxLength(100).IsConcurrencyToken();
         b.Property(s => s.Metadata).HasJsonConversion();
         b.HasIndex(s => new { s.LeadId, s.SequenceId }).IsUnique();
         b.HasIndex(s => s.SequenceId);

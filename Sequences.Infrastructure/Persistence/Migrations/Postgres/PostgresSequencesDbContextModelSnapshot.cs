@@ -371,6 +371,7 @@ namespace Sequences.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnName("lead_id");
 
                     b.Property<string>("LeaseOwner")
+                        .IsConcurrencyToken()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("lease_owner");

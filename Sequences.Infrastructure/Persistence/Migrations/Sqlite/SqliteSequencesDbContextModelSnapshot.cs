@@ -362,6 +362,7 @@ namespace Sequences.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnName("lead_id");
 
                     b.Property<string>("LeaseOwner")
+                        .IsConcurrencyToken()
                         .HasMaxLength(100)
                         .HasColumnType("TEXT")
                         .HasColumnName("lease_owner");

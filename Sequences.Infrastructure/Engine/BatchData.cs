@@ -1,0 +1,66 @@
+using Microsoft.EntityFrameworkCore;
+using Sequences.Core.Engine;
+using Sequences.Core.Leads;
+using Sequences.Core.Mail;
+using Sequences.Infrastructure.Persistence;
+
+namespace Sequences.Infrastructure.Engine;
+
+/// <summary>Everything a batch needs, read with one query per kind (never one per enrollment).</summary>
+internal sealed class BatchData
+{
+    private readonly Dictionary<(Guid State, Guid Step), OutboundMessage> _messages;
+    private readonly ILookup<Guid, FactRow> _facts;
+    private readonly HashSet<(Guid Tenant, string Email)> _suppressed;
+    private readonly Dictionary<Guid, string> _campaigns;
+
+    private BatchData(List<LeadSequenceState> states, Dictionary<Guid, Lead> leads, List<OutboundMessage> messages,
+        List<FactRow> facts, HashSet<(Guid, string)> suppressed, Dictionary<Guid, string> campaigns)
+    {
+        States = states;
+        Leads = leads;
+        _messages = messages.ToDictionary(m => (m.StateId, m.StepId));
+        _facts = facts.ToLookup(f => f.LeadId);
+        _suppressed = suppressed;
+        _campaigns = campaigns;
+    }
+
+    public IReadOnlyList<LeadSequenceState> States { get; }
+    public IReadOnlyDictionary<Guid, Lead> Leads { get; }
+
+    public static async Task<BatchData> LoadAsync(SequencesDbContext db, IReadOnlyList<Guid> ids, string owner, CancellationToken ct)
+    {
+        var states = await db.LeadSequenceStates.IgnoreQueryFilters()
+            .Where(s => ids.Contains(s.Id) && s.LeaseOwner == owner).ToListAsync(ct);
+        var leadIds = states.Select(s => s.LeadId).Distinct().ToList();
+        var leads = await db.Leads.IgnoreQueryFilters().Where(l => leadIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, ct);
+        var stateIds = states.Select(s => s.Id).ToList();
+        var messages = await db.OutboundMessages.IgnoreQueryFilters().Where(m => stateIds.Contains(m.StateId)).ToListAsync(ct);
+        var facts = await db.EngagementEvents.IgnoreQueryFilters().AsNoTracking().Where(e => leadIds.Contains(e.LeadId))
+            .Select(e => new FactRow(e.LeadId, e.SequenceId, e.StepId, e.Type, e.OccurredAt)).ToListAsync(ct);
+        var emails = leads.Values.Select(l => l.Email).Distinct().ToList();
+        var suppressed = (await db.Suppressions.IgnoreQueryFilters().Where(s => emails.Contains(s.Email))
+            .Select(s => new { s.TenantId, s.Email }).ToListAsync(ct)).Select(s => (s.TenantId, s.Email)).ToHashSet();
+        var campaignIds = states.Where(s => s.CampaignId != null).Select(s => s.CampaignId!.Value).Distinct().ToList();
+        var campaigns = campaignIds.Count == 0
+            ? new Dictionary<Guid, string>()
+            : await db.Campaigns.IgnoreQueryFilters().Where(c => campaignIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
+        return new BatchData(states, leads, messages, facts, suppressed, campaigns);
+    }
+
+    public OutboundMessage? Message(Guid stateId, Guid stepId) => _messages.GetValueOrDefault((stateId, stepId));
+
+    public void Remember(OutboundMessage message) => _messages[(message.StateId, message.StepId)] = message;
+
+    public bool IsSuppressed(Lead lead) =>
+        lead.UnsubscribedAt is not null || lead.BouncedAt is not null || _suppressed.Contains((lead.TenantId, lead.Email));
+
+    public string? CampaignName(Guid? campaignId) => campaignId is { } id ? _campaigns.GetValueOrDefault(id) : null;
+
+    /// <summary>The lead's events in this sequence, plus ones tied to no sequence (a reply matched by address).</summary>
+    public List<EngagementFact> FactsFor(LeadSequenceState state) =>
+        _facts[state.LeadId].Where(f => f.SequenceId == state.SequenceId || f.SequenceId == null)
+            .Select(f => new EngagementFact(f.Type, f.StepId, f.OccurredAt)).ToList();
+
+    private sealed record FactRow(Guid LeadId, Guid? SequenceId, Guid? StepId, Core.Tracking.EngagementType Type, DateTime OccurredAt);
+}

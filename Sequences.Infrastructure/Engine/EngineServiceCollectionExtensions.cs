@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
+
+namespace Sequences.Infrastructure.Engine;
+
+public static class EngineServiceCollectionExtensions
+{
+    public static IServiceCollection AddSequencesEngine(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<EngineOptions>(configuration.GetSection(EngineOptions.Section));
+        var options = configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions();
+        services.AddSingleton<PublicBaseUrl>();
+        services.AddSingleton<PassHistory>();
+        services.AddSingleton<QueuePass>();
+        services.AddScoped<EmailComposer>();
+        services.AddScoped<ActionRunner>();
+        services.AddScoped<TrackingLinks>();
+        services.AddScoped<EngagementRecorder>();
+        services.AddScoped<EnrollmentService>();
+        services.AddScoped<SequenceLifecycle>();
+        services.AddScoped<QueueHealth>();
+        services.AddHttpClient(ActionRunner.WebhookClient);
+
+        if (options.SchedulerEnabled)
+        {
+            services.AddQuartz(q =>
+            {
+                var key = new JobKey(nameof(QueuePassJob));
+                q.AddJob<QueuePassJob>(j => j.WithIdentity(key));
+                q.AddTrigger(t => t.ForJob(key).WithIdentity($"{nameof(QueuePassJob)}-trigger")
+                    .StartAt(DateTimeOffset.UtcNow + options.PollInterval)
+                    .WithSimpleSchedule(s => s.WithInterval(options.PollInterval).RepeatForever()));
+            });
+            services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        }
+        return services;
+    }
+}
+
+/// <summary>The scheduler: one pass over every tenant per poll interval, never two at once in a host.</summary>
+[DisallowConcurrentExecution]
+public sealed class QueuePassJob(QueuePass pass) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) => await pass.RunAsync(null, cancellationToken);
+}

@@ -1,0 +1,180 @@
+using Microsoft.EntityFrameworkCore;
+using Sequences.Core.Campaigns;
+using Sequences.Core.Common;
+using Sequences.Core.Engine;
+using Sequences.Core.Leads;
+using Sequences.Core.Sequences;
+using Sequences.Core.Tracking;
+using Sequences.Infrastructure.Persistence;
+
+namespace Sequences.Infrastructure.Engine;
+
+public sealed record EnrollmentView(
+    Guid Id, Guid SequenceId, string SequenceName, Guid? CampaignId, EnrollmentStatus Status, Guid? CurrentStepId,
+    int CurrentStepOrder, DateTime? NextActionAt, string? Timezone, DateTime StartedAt, DateTime? CompletedAt, string? StoppedReason,
+    int EmailsSent, int EmailsOpened, int EmailsClicked, int EmailsReplied, IReadOnlyList<SequenceExecutionLog> RecentLog);
+
+public sealed record EnrollResult(int Enrolled, int AlreadyEnrolled, int Suppressed, int NotMatching);
+
+/// <summary>Enrollments of the current tenant: enroll, pause, resume, skip, and what a person sees of them.</summary>
+public sealed class EnrollmentService(IDbContextFactory<SequencesDbContext> contexts, TimeProvider clock)
+{
+    public const int RecentLogEntries = 20;
+
+    public async Task<EnrollmentView> EnrollAsync(Guid leadId, Guid? sequenceId, Guid? campaignId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var lead = await db.Leads.FirstOrDefaultAsync(l => l.Id == leadId, ct) ?? throw new NotFoundException("Lead", leadId);
+        if (sequenceId is null) throw new InputRejectedException("sequence_id", "required", "sequence_id is required.");
+        var sequence = await LoadSequenceAsync(db, sequenceId.Value, ct)
+                       ?? throw new InputRejectedException("sequence_id", "unknown_sequence", $"Sequence {sequenceId} does not exist.");
+        if (campaignId is { } cid && !await db.Campaigns.AnyAsync(c => c.Id == cid, ct))
+            throw new InputRejectedException("campaign_id", "unknown_campaign", $"Campaign {cid} does not exist.");
+        if (sequence.Status == SequenceStatus.Archived) throw new ConflictException("An archived sequence takes no new leads.");
+        if (await db.LeadSequenceStates.AnyAsync(s => s.LeadId == leadId && s.SequenceId == sequence.Id, ct))
+            throw new ConflictException("This lead is already enrolled in this sequence.");
+        if (await IsSuppressedAsync(db, lead, ct))
+            throw new ConflictException("This lead unsubscribed, bounced or is suppressed and is never mailed.");
+
+        var tenantZone = await TenantZoneAsync(db, lead.TenantId, ct);
+        var state = NewState(db, lead, sequence, campaignId, tenantZone);
+        await db.SaveChangesAsync(ct);
+        return await ViewAsync(db, state.Id, ct);
+    }
+
+    /// <summary>Enrolls many leads (a campaign's) in one go: already enrolled, suppressed and non-matching leads are counted, not failed.</summary>
+    public async Task<EnrollResult> EnrollManyAsync(SequencesDbContext db, Sequence sequence, IReadOnlyCollection<Guid> leadIds, Guid? campaignId,
+        IReadOnlyList<LeadCriterion>? criteria, CancellationToken ct)
+    {
+        var enrolled = 0; var already = 0; var suppressed = 0; var notMatching = 0;
+        if (sequence.Status == SequenceStatus.Archived) return new EnrollResult(0, 0, 0, leadIds.Count);
+        string? tenantZone = null;
+        foreach (var chunk in leadIds.Chunk(500))
+        {
+            var leads = await db.Leads.Where(l => chunk.Contains(l.Id)).ToListAsync(ct);
+            var existing = (await db.LeadSequenceStates.Where(s => s.SequenceId == sequence.Id && chunk.Contains(s.LeadId)).Select(s => s.LeadId).ToListAsync(ct)).ToHashSet();
+            var emails = leads.Select(l => l.Email).ToList();
+            var blocked = (await db.Suppressions.Where(s => emails.Contains(s.Email)).Select(s => s.Email).ToListAsync(ct)).ToHashSet();
+            foreach (var lead in leads)
+            {
+                if (existing.Contains(lead.Id)) { already++; continue; }
+                if (lead.UnsubscribedAt is not null || lead.BouncedAt is not null || blocked.Contains(lead.Email)) { suppressed++; continue; }
+                if (!LeadCriteria.Matches(lead, criteria)) { notMatching++; continue; }
+                tenantZone ??= await TenantZoneAsync(db, lead.TenantId, ct) ?? "";
+                NewState(db, lead, sequence, campaignId, tenantZone);
+                enrolled++;
+            }
+            await db.SaveChangesAsync(ct);
+        }
+        return new EnrollResult(enrolled, already, suppressed, notMatching);
+    }
+
+    public Task<EnrollmentView> PauseAsync(Guid leadId, Guid? sequenceId, CancellationToken ct = default) =>
+        ChangeAsync(leadId, sequenceId, (db, state, now) =>
+        {
+            if (state.Status != EnrollmentStatus.Active) throw new ConflictException($"Only an active enrollment can be paused; this one is {Snake(state.Status)}.");
+            state.Status = EnrollmentStatus.Paused;
+            db.ExecutionLog.Add(EnrollmentMapping.Log(state, "paused", now));
+            return Task.CompletedTask;
+        }, ct);
+
+    /// <summary>A resumed lead whose time has passed runs at the next pass, inside its window.</summary>
+    public Task<EnrollmentView> ResumeAsync(Guid leadId, Guid? sequenceId, CancellationToken ct = default) =>
+        ChangeAsync(leadId, sequenceId, (db, state, now) =>
+        {
+            if (state.Status != EnrollmentStatus.Paused) throw new ConflictException($"Only a paused enrollment can be resumed; this one is {Snake(state.Status)}.");
+            state.Status = EnrollmentStatus.Active;
+            db.ExecutionLog.Add(EnrollmentMapping.Log(state, "resumed", now));
+            return Task.CompletedTask;
+        }, ct);
+
+    public Task<EnrollmentView> SkipStepAsync(Guid leadId, Guid? sequenceId, CancellationToken ct = default) =>
+        ChangeAsync(leadId, sequenceId, async (db, state, now) =>
+        {
+            if (state.Status is EnrollmentStatus.Completed or EnrollmentStatus.Stopped)
+                throw new ConflictException("This enrollment has ended; there is no step to skip.");
+            var sequence = await LoadSequenceAsync(db, state.SequenceId, ct) ?? throw new NotFoundException("Sequence", state.SequenceId);
+            var lead = await db.Leads.FirstAsync(l => l.Id == state.LeadId, ct);
+            var zone = EnrollmentMapping.Zone(lead, sequence.Settings, await TenantZoneAsync(db, state.TenantId, ct));
+            var cursor = EnrollmentMapping.Cursor(state);
+            var log = new List<EngineLogEntry>();
+            EnrollmentEngine.Skip(cursor, EnrollmentMapping.Plan(sequence), new EngineContext(now, zone, lead.Id, []), log);
+            EnrollmentMapping.Apply(cursor, state, now);
+            db.ExecutionLog.AddRange(log.Select(e => EnrollmentMapping.Log(state, e, e.ActionType == "step_skipped" ? LogResult.Skipped : LogResult.Success)));
+        }, ct);
+
+    public async Task<IReadOnlyList<EnrollmentView>> ListForLeadAsync(Guid leadId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        if (!await db.Leads.AnyAsync(l => l.Id == leadId, ct)) throw new NotFoundException("Lead", leadId);
+        var ids = await db.LeadSequenceStates.Where(s => s.LeadId == leadId).OrderBy(s => s.CreatedAt).Select(s => s.Id).ToListAsync(ct);
+        var views = new List<EnrollmentView>();
+        foreach (var id in ids) views.Add(await ViewAsync(db, id, ct));
+        return views;
+    }
+
+    private async Task<EnrollmentView> ChangeAsync(Guid leadId, Guid? sequenceId, Func<SequencesDbContext, LeadSequenceState, DateTime, Task> change, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        if (!await db.Leads.AnyAsync(l => l.Id == leadId, ct)) throw new NotFoundException("Lead", leadId);
+        if (sequenceId is null) throw new InputRejectedException("sequence_id", "required", "sequence_id is required.");
+        var state = await db.LeadSequenceStates.FirstOrDefaultAsync(s => s.LeadId == leadId && s.SequenceId == sequenceId, ct)
+                    ?? throw new InputRejectedException("sequence_id", "not_enrolled", $"The lead is not enrolled in sequence {sequenceId}.");
+        if (state.LeaseUntil > clock.GetUtcNow().UtcDateTime)
+            throw new ConflictException("The scheduler is working on this enrollment right now; try again in a moment.");
+        await change(db, state, clock.GetUtcNow().UtcDateTime);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new ConflictException("The scheduler is working on this enrollment right now; try again in a moment.");
+        }
+        return await ViewAsync(db, state.Id, ct);
+    }
+
+    private LeadSequenceState NewState(SequencesDbContext db, Lead lead, Sequence sequence, Guid? campaignId, string? tenantZone)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var state = new LeadSequenceState
+        {
+            TenantId = lead.TenantId, LeadId = lead.Id, SequenceId = sequence.Id, CampaignId = campaignId,
+            Version = sequence.Version, StartedAt = now, Status = EnrollmentStatus.Active,
+        };
+        var cursor = new EnrollmentCursor();
+        var log = new List<EngineLogEntry>();
+        var zone = EnrollmentMapping.Zone(lead, sequence.Settings, tenantZone);
+        EnrollmentEngine.Enroll(cursor, EnrollmentMapping.Plan(sequence), new EngineContext(now, zone, lead.Id, []), now, log);
+        EnrollmentMapping.Apply(cursor, state, now);
+        db.LeadSequenceStates.Add(state);
+        db.ExecutionLog.Add(EnrollmentMapping.Log(state, "enrolled", now, metadata: campaignId is { } c ? new() { ["campaign_id"] = c.ToString() } : null));
+        db.ExecutionLog.AddRange(log.Select(e => EnrollmentMapping.Log(state, e)));
+        return state;
+    }
+
+    internal static Task<Sequence?> LoadSequenceAsync(SequencesDbContext db, Guid id, CancellationToken ct) =>
+        db.Sequences.Include(s => s.Steps).ThenInclude(s => s.Variants).AsSplitQuery().FirstOrDefaultAsync(s => s.Id == id, ct);
+
+    internal static Task<string?> TenantZoneAsync(SequencesDbContext db, Guid tenantId, CancellationToken ct) =>
+        db.Tenants.Where(t => t.Id == tenantId).Select(t => t.DefaultTimezone).FirstOrDefaultAsync(ct);
+
+    private static async Task<bool> IsSuppressedAsync(SequencesDbContext db, Lead lead, CancellationToken ct) =>
+        lead.UnsubscribedAt is not null || lead.BouncedAt is not null || await db.Suppressions.AnyAsync(s => s.Email == lead.Email, ct);
+
+    private async Task<EnrollmentView> ViewAsync(SequencesDbContext db, Guid stateId, CancellationToken ct)
+    {
+        var state = await db.LeadSequenceStates.AsNoTracking().FirstAsync(s => s.Id == stateId, ct);
+        var sequenceName = await db.Sequences.Where(s => s.Id == state.SequenceId).Select(s => s.Name).FirstAsync(ct);
+        var lead = await db.Leads.AsNoTracking().FirstAsync(l => l.Id == state.LeadId, ct);
+        var settings = await db.Sequences.Where(s => s.Id == state.SequenceId).Select(s => s.Settings).FirstAsync(ct);
+        var zone = EnrollmentMapping.Zone(lead, settings, await TenantZoneAsync(db, state.TenantId, ct));
+        var log = await db.ExecutionLog.AsNoTracking().Where(l => l.LeadId == state.LeadId && l.SequenceId == state.SequenceId)
+            .OrderByDescending(l => l.ExecutedAt).Take(RecentLogEntries).ToListAsync(ct);
+        return new EnrollmentView(state.Id, state.SequenceId, sequenceName, state.CampaignId, state.Status, state.CurrentStepId,
+            state.CurrentStepOrder, state.NextActionAt, zone.Id, state.StartedAt, state.CompletedAt, state.StoppedReason,
+            state.EmailsSent, state.EmailsOpened, state.EmailsClicked, state.EmailsReplied, log);
+    }
+
+    private static string Snake(EnrollmentStatus status) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
+}

@@ -1,0 +1,39 @@
+using System.Text.Json;
+using Sequences.Core.Common;
+using Sequences.Infrastructure.Settings;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Sequences.Infrastructure.Engine;
+
+/// <summary>The last scheduler pass, kept in the settings table so every host's queue health shows the same.</summary>
+public sealed class PassHistory(IServiceScopeFactory scopes)
+{
+    private const string Key = "engine:last_pass";
+
+    public async Task RecordAsync(PassResult result, Guid? tenantId, CancellationToken ct)
+    {
+        var key = tenantId is null ? Key : $"{Key}:{tenantId}";
+        await using var scope = scopes.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<AppSettingsStore>();
+        try
+        {
+            await store.SetAsync(key, JsonSerializer.Serialize(result, JsonDefaults.Options), ct);
+        }
+        catch (Microsoft.EntityFrameworkCore.DbUpdateException)
+        {
+            // Two passes finished at once and raced to create the row: the other one's figures stand.
+        }
+    }
+
+    /// <summary>The latest pass that covered this tenant: the scheduler's or the tenant's own process-queue call.</summary>
+    public async Task<PassResult?> LastAsync(Guid tenantId, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<AppSettingsStore>();
+        var all = Parse(await store.GetAsync(Key, ct));
+        var own = Parse(await store.GetAsync($"{Key}:{tenantId}", ct));
+        return new[] { all, own }.Where(p => p is not null).OrderByDescending(p => p!.StartedAt).FirstOrDefault();
+    }
+
+    private static PassResult? Parse(string? json) => json is null ? null : JsonSerializer.Deserialize<PassResult>(json, JsonDefaults.Options);
+}

@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Sequences.Core.Engine;
+using Sequences.Core.Leads;
+using Sequences.Core.Mail;
+using Sequences.Core.Sequences;
+using Sequences.Core.Tracking;
+using Sequences.Infrastructure.Mail;
+using Sequences.Infrastructure.Persistence;
+using Sequences.Infrastructure.Tenants;
+
+namespace Sequences.Infrastructure.Engine;
+
+/// <summary>One queue pass: claims due enrollments in batches (with a lease), runs each until it must wait,
+/// sends through one mail session per worker, and writes state, log and events per batch, fenced on the lease.</summary>
+public sealed class QueuePass(
+    IServiceScopeFactory scopes,
+    IOptions<EngineOptions> options,
+    IConfiguration configuration,
+    TimeProvider clock,
+    PassHistory history,
+    ILogger<QueuePass> logger)
+{
+    private static readonly string HostId = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    /// <summary>Runs a pass over every tenant (the scheduler) or one tenant (process-queue).</summary>
+    public async Task<PassResult> RunAsync(Guid? tenantId, CancellationToken ct = default)
+    {
+        var startedAt = clock.GetUtcNow().UtcDateTime;
+        var watch = Stopwatch.StartNew();
+        var owner = $"{Guid.NewGuid():N}@{HostId}";
+        if (owner.Length > 100) owner = owner[..100];
+        var counters = new PassCounters();
+        var runtimes = new ConcurrentDictionary<Guid, SequenceRuntime>();
+
+        await using (var scope = CreateScope(tenantId))
+        {
+            await using var db = await Contexts(scope).CreateDbContextAsync(ct);
+            var expired = await QueueClaimer.ExpireSendingAsync(db, clock.GetUtcNow().UtcDateTime, tenantId, ct);
+            if (expired > 0) logger.LogWarning("{Count} message(s) were left sending by a host that stopped; marked unknown, not re-sent", expired);
+        }
+
+        var workers = Enumerable.Range(0, Math.Max(1, options.Value.Parallelism))
+            .Select(_ => RunWorkerAsync(tenantId, owner, counters, runtimes, ct));
+        await Task.WhenAll(workers);
+
+        var result = new PassResult(counters.Processed, counters.Sent, counters.Failed, watch.ElapsedMilliseconds, startedAt);
+        await history.RecordAsync(result, tenantId, ct);
+        if (result.Processed > 0)
+            logger.LogInformation("Queue pass: {Processed} enrollments, {Sent} sent, {Failed} failed in {Duration} ms", result.Processed, result.EmailsSent, result.Failed, result.DurationMs);
+        return result;
+    }
+
+    private async Task RunWorkerAsync(Guid? tenantId, string owner, PassCounters counters, ConcurrentDictionary<Guid, SequenceRuntime> runtimes, CancellationToken ct)
+    {
+        await using var scope = CreateScope(tenantId);
+        var worker = new PassWorker(scope.ServiceProvider, owner, options.Value, configuration, clock, counters, runtimes, logger);
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                List<Guid> ids;
+                var now = clock.GetUtcNow().UtcDateTime;
+                await using (var db = await Contexts(scope).CreateDbContextAsync(ct))
+                    ids = await QueueClaimer.ClaimAsync(db, owner, now, now + options.Value.LeaseDuration, options.Value.BatchSize, tenantId, ct);
+                if (ids.Count == 0) break;
+                await worker.ProcessBatchAsync(ids, ct);
+            }
+        }
+        finally
+        {
+            await worker.DisposeAsync();
+        }
+    }
+
+    private AsyncServiceScope CreateScope(Guid? tenantId)
+    {
+        var scope = scopes.CreateAsyncScope();
+        var tenant = scope.ServiceProvider.GetRequiredService<TenantContext>();
+        if (tenantId is null) tenant.SetAllTenants();
+        else tenant.Set(tenantId, null);
+        return scope;
+    }
+
+    private static IDbContextFactory<SequencesDbContext> Contexts(AsyncServiceScope scope) =>
+        scope.ServiceProvider.GetRequiredService<IDbContextFactory<SequencesDbContext>>();
+}

@@ -1,0 +1,43 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Sequences.Infrastructure.Mail;
+
+/// <summary>
+/// Message-IDs derived from the idempotency key: the same outbound message always carries the same id, so a
+/// person re-sending an "unknown" message, or a receiving server, can recognise it as the same mail.
+/// </summary>
+public static class MessageIds
+{
+    private const string FallbackDomain = "localhost";
+
+    /// <returns>An RFC 5322 msg-id including its angle brackets, e.g. <c>&lt;3f2a...@example.com&gt;</c>.</returns>
+    public static string FromIdempotencyKey(string key, string domain)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        // 128 bits of SHA-256 are plenty to keep ids of distinct keys apart and keep the header short.
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(key));
+        var left = Convert.ToHexStringLower(hash.AsSpan(0, 16));
+        return $"<{left}@{SanitiseDomain(domain)}>";
+    }
+
+    /// <summary>The domain part of an address; falls back to "localhost" so a bad address never yields an invalid id.</summary>
+    public static string DomainOf(string address)
+    {
+        var at = address?.LastIndexOf('@') ?? -1;
+        return at >= 0 && at < address!.Length - 1 ? SanitiseDomain(address[(at + 1)..]) : FallbackDomain;
+    }
+
+    /// <summary>The id without angle brackets, the form MimeKit's <c>MessageId</c> property takes and returns.</summary>
+    public static string Bare(string messageId) => messageId.Trim().TrimStart('<').TrimEnd('>');
+
+    private static string SanitiseDomain(string domain)
+    {
+        // Only dot-atom text is valid right of the '@' in a msg-id; anything else would make MimeKit reject it.
+        var builder = new StringBuilder(domain.Length);
+        foreach (var c in domain.Trim().TrimEnd('>'))
+            if (char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_') builder.Append(char.ToLowerInvariant(c));
+        var clean = builder.ToString().Trim('.');
+        return clean.Length == 0 || clean.Contains("..", StringComparison.Ordinal) ? FallbackDomain : clean;
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Options;
+
+namespace Sequences.Infrastructure.Tracking;
+
+/// <summary>Absolute URLs of the public tracking endpoints: <c>/t/o/{token}</c>, <c>/t/c/{token}</c>, <c>/u/{token}</c>.</summary>
+public sealed class TrackingUrls(IOptions<TrackingOptions> options)
+{
+    public const string OpenPath = "t/o/";
+    public const string ClickPath = "t/c/";
+    public const string UnsubscribePath = "u/";
+
+    public string Open(string token, string? fallbackBaseUrl = null) => Build(BaseUrl(fallbackBaseUrl), OpenPath, token);
+
+    public string Click(string token, string? fallbackBaseUrl = null) => Build(BaseUrl(fallbackBaseUrl), ClickPath, token);
+
+    public string Unsubscribe(string token, string? fallbackBaseUrl = null) => Build(BaseUrl(fallbackBaseUrl), UnsubscribePath, token);
+
+    /// <summary><c>Tracking:BaseUrl</c> when set, else the caller's fallback (the app's own listening URL).</summary>
+    /// <exception cref="InvalidOperationException">Neither is an absolute http(s) URL.</exception>
+    public string BaseUrl(string? fallbackBaseUrl = null)
+    {
+        var configured = options.Value.BaseUrl;
+        var candidate = string.IsNullOrWhiteSpace(configured) ? fallbackBaseUrl : configured;
+        if (string.IsNullOrWhiteSpace(candidate))
+            throw new InvalidOperationException("No tracking base URL: set Tracking:BaseUrl or pass the app's URL.");
+        if (!Uri.TryCreate(candidate.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+            throw new InvalidOperationException($"Tracking base URL '{candidate}' is not an absolute http(s) URL.");
+        // Keep any path prefix (an app served under /sequences/), drop query and fragment.
+        return uri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/";
+    }
+
+    /// <summary>Joins a base URL and an endpoint; tokens are base64url, so they need no escaping.</summary>
+    public static string Build(string baseUrl, string path, string token)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(token);
+        return baseUrl.TrimEnd('/') + "/" + path + token;
+    }
+}

@@ -1,0 +1,180 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Sequences.Core.Engine;
+using Sequences.Core.Mail;
+using Sequences.Core.Tracking;
+using Sequences.Infrastructure.Engine;
+using Sequences.Tests.Infrastructure;
+
+namespace Sequences.Tests.Engine;
+
+/// <summary>The engine end to end: the real app, its database, and a real SMTP server receiving MailKit mail.</summary>
+public abstract class EngineTests(SequencesApp app) : EngineTestBase(app)
+{
+    [Fact]
+    public async Task A_due_lead_gets_its_rendered_email_once_with_the_headers_mail_clients_need()
+    {
+        var sequence = await StartedSequenceAsync(null,
+            new { step_type = "email", subject_line = "Hi {{ lead.first_name }} from {{ lead.company }}", body_html = "<p>Hello {{ lead.first_name }}, <a href=\"https://example.com/x\">see</a></p>" },
+            new { step_type = "email", delay_days = 2, subject_line = "Follow-up", body_text = "Still there?" });
+        var lead = await LeadAsync(A, first: "Grace");
+        await EnrollAsync(A, lead, Id(sequence));
+
+        var pass = await ProcessAsync();
+        pass["emails_sent"]!.GetValue<int>().Should().BeGreaterThanOrEqualTo(1);
+        await ProcessAsync();
+
+        var mail = MailsTo(lead).Should().ContainSingle("a second pass never sends the same step again").Subject;
+        mail.Subject.Should().Be("Hi Grace from Engines Ltd");
+        mail.HtmlBody.Should().Contain("Hello Grace");
+        mail.TextBody.Should().Contain("Hello Grace");
+        mail.MessageId.Should().NotBeNullOrEmpty();
+        mail.Headers["List-Unsubscribe"].Should().Contain("https://sequences.test/u/");
+        mail.Headers["List-Unsubscribe-Post"].Should().Be("List-Unsubscribe=One-Click");
+
+        var state = await StateAsync(lead, Id(sequence));
+        state["emails_sent"]!.GetValue<int>().Should().Be(1);
+        state["current_step_order"]!.GetValue<int>().Should().Be(2);
+        state["next_action_at"]!.GetValue<string>().Should().Be(App.Clock.GetUtcNow().UtcDateTime.AddDays(2).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"));
+        state["recent_log"]!.AsArray().Select(l => l!["action_type"]!.GetValue<string>()).Should().Contain(["enrolled", "email_sent"]);
+        var message = (await MessagesAsync(lead)).Single();
+        message.Status.Should().Be(OutboundStatus.Sent);
+        mail.MessageId.Should().Be(message.MessageId.Trim('<', '>'));
+
+        App.Clock.Advance(TimeSpan.FromDays(2));
+        await ProcessAsync();
+        MailsTo(lead).Select(m => m.Subject).Should().Equal("Hi Grace from Engines Ltd", "Follow-up");
+        (await StateAsync(lead, Id(sequence)))["status"]!.GetValue<string>().Should().Be("completed");
+    }
+
+    [Fact]
+    public async Task Five_concurrent_passes_over_500_due_leads_deliver_exactly_500_mails()
+    {
+        var sequence = await StartedSequenceAsync(null, new { step_type = "email", subject_line = "Bulk {{ lead.email }}", body_text = "b" });
+        var campaign = await JsonAsync(await A.PostJsonAsync("/api/campaigns", new { name = "Bulk" }));
+        var leads = new List<TestLead>();
+        var marker = Guid.NewGuid().ToString("N")[..8];
+        await App.AsTenantAsync(SequencesApp.AdminA, async sp =>
+        {
+            var service = sp.GetRequiredService<Sequences.Infrastructure.Leads.LeadService>();
+            for (var i = 0; i < 500; i++)
+            {
+                var lead = await service.CreateAsync(new Sequences.Core.Leads.LeadInput { Email = $"bulk-{marker}-{i}@example.com" });
+                leads.Add(new TestLead(lead.Id, lead.Email));
+            }
+            return 0;
+        });
+        await ExpectAsync(await A.PostJsonAsync($"/api/campaigns/{Id(campaign)}/leads", new { lead_ids = leads.Select(l => l.Id) }), HttpStatusCode.OK);
+        var assigned = await A.PostJsonAsync($"/api/campaigns/{Id(campaign)}/assign-sequence", new { sequence_id = Id(sequence), enroll_existing = true });
+        await ExpectAsync(assigned, HttpStatusCode.OK);
+        (await JsonAsync(assigned))["enrollment"]!["enrolled"]!.GetValue<int>().Should().Be(500);
+
+        var passes = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => ProcessAsync(App.ClientFor(SequencesApp.KeyA))));
+
+        var received = App.Smtp.Messages.Where(m => (m.Subject ?? "").StartsWith($"Bulk bulk-{marker}-")).ToList();
+        received.Should().HaveCount(500);
+        received.Select(m => m.Subject).Should().OnlyHaveUniqueItems();
+        received.Select(m => m.MessageId).Should().OnlyHaveUniqueItems();
+        passes.Sum(p => p["emails_sent"]!.GetValue<int>()).Should().BeGreaterThanOrEqualTo(500);
+        (await DbAsync(db => db.OutboundMessages.CountAsync(m => m.SequenceId == Id(sequence) && m.Status == OutboundStatus.Sent))).Should().Be(500);
+    }
+
+    [Fact]
+    public async Task A_4xx_reply_is_retried_after_a_minute_and_sent_once()
+    {
+        var sequence = await StartedSequenceAsync(null, new { step_type = "email", subject_line = "Retry me", body_text = "b" });
+        var lead = await LeadAsync(A);
+        await EnrollAsync(A, lead, Id(sequence));
+        App.Smtp.FailNextWith(451, times: 1);
+
+        await ProcessAsync();
+        MailsTo(lead).Should().BeEmpty();
+        var first = (await MessagesAsync(lead)).Single();
+        first.Status.Should().Be(OutboundStatus.Queued);
+        first.LastError.Should().Contain("451");
+        (await LogAsync(lead)).Should().Contain(l => l.ActionType == "send_retry");
+
+        await ProcessAsync();
+        MailsTo(lead).Should().BeEmpty("the back-off has not passed");
+
+        App.Clock.Advance(TimeSpan.FromMinutes(1));
+        await ProcessAsync();
+        MailsTo(lead).Should().ContainSingle();
+        var sent = (await MessagesAsync(lead)).Single();
+        sent.Status.Should().Be(OutboundStatus.Sent);
+        sent.Attempts.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task A_5xx_reply_fails_the_step_logs_it_and_the_sequence_goes_on_or_stops_by_policy()
+    {
+        var skip = await StartedSequenceAsync(null,
+            new { step_type = "email", subject_line = "Bounce me", body_text = "b" },
+            new { step_type = "action", action_type = "tag_lead", action_config = new { tag = "after-failure" } });
+        var stop = await StartedSequenceAsync(new { send_window = new { start = "00:00", end = "24:00" }, business_days_only = false, on_send_failure = "stop" },
+            new { step_type = "email", subject_line = "Bounce me too", body_text = "b" },
+            new { step_type = "action", action_type = "tag_lead", action_config = new { tag = "never" } });
+        var lead = await LeadAsync(A);
+        var other = await LeadAsync(A);
+        await EnrollAsync(A, lead, Id(skip));
+        await EnrollAsync(A, other, Id(stop));
+        App.Smtp.AlwaysFailWith(550);
+        try
+        {
+            var pass = await ProcessAsync();
+            pass["failed"]!.GetValue<int>().Should().BeGreaterThanOrEqualTo(2);
+        }
+        finally
+        {
+            App.Smtp.Reset();
+        }
+
+        (await MessagesAsync(lead)).Single().Status.Should().Be(OutboundStatus.Failed);
+        (await LogAsync(lead)).Should().Contain(l => l.ActionType == "email_failed" && l.ActionResult == LogResult.Failed && l.ErrorMessage!.Contains("550"));
+        (await StateAsync(lead, Id(skip)))["status"]!.GetValue<string>().Should().Be("completed");
+        (await JsonAsync(await A.GetAsync($"/api/leads/{lead.Id}")))["tags"]!.AsArray().Select(t => t!.GetValue<string>()).Should().Contain("after-failure");
+
+        var stopped = await StateAsync(other, Id(stop));
+        stopped["status"]!.GetValue<string>().Should().Be("stopped");
+        stopped["stopped_reason"]!.GetValue<string>().Should().Be("send_failed");
+        (await StateAsync(lead, Id(skip)))["emails_sent"]!.GetValue<int>().Should().Be(0, "only a sent message counts");
+    }
+
+    [Fact]
+    public async Task A_pass_killed_between_the_sending_commit_and_the_smtp_reply_leaves_an_unknown_message_that_is_never_resent()
+    {
+        var sequence = await StartedSequenceAsync(null, new { step_type = "email", subject_line = "Maybe sent", body_text = "b" });
+        var lead = await LeadAsync(A);
+        await EnrollAsync(A, lead, Id(sequence));
+        var tenant = await DbAsync(db => Task.FromResult(db.CurrentTenantId));
+        App.Smtp.StallAfter(0);
+        using var kill = new CancellationTokenSource();
+        var pass = App.Services.GetRequiredService<QueuePass>().RunAsync(tenant, kill.Token);
+        await App.Smtp.WaitForStallAsync();
+
+        (await MessagesAsync(lead)).Single().Status.Should().Be(OutboundStatus.Sending, "the row is committed before the SMTP reply");
+        kill.Cancel();
+        await FluentActions.Awaiting(() => pass).Should().ThrowAsync<OperationCanceledException>();
+        App.Smtp.Reset(); // the relay may or may not keep the held message: that is what "unknown" means
+
+        App.Clock.Advance(TimeSpan.FromMinutes(6)); // past the lease
+        await ProcessAsync();
+        await ProcessAsync();
+
+        MailsTo(lead).Should().HaveCountLessThanOrEqualTo(1, "an unknown outcome is never re-sent automatically");
+        var message = (await MessagesAsync(lead)).Single();
+        message.Status.Should().Be(OutboundStatus.Unknown);
+        message.Attempts.Should().Be(1, "no second attempt was made");
+        var status = await JsonAsync(await A.GetAsync("/api/sequences/queue-status"));
+        status["unknown"]!.GetValue<int>().Should().BeGreaterThanOrEqualTo(1);
+        (await StateAsync(lead, Id(sequence)))["next_action_at"].Should().BeNull("the enrollment waits for a person to decide");
+    }
+}
+
+[Collection(SqliteCollection.Name)]
+public sealed class SqliteEngineTests(SqliteEngineApp app) : EngineTests(app), IClassFixture<SqliteEngineApp>;
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresEngineTests(PostgresEngineApp app) : EngineTests(app), IClassFixture<PostgresEngineApp>;
