@@ -142,14 +142,20 @@ internal sealed class PassWorker(
         }
 
         OutgoingEmail email;
+        MimeKit.MimeMessage mime;
         try
         {
             email = _composer.Compose(step, variant, lead, runtime, runtime.CampaignName ?? batch.CampaignName(state.CampaignId), key,
                 _links.UnsubscribeUrl(state.TenantId, message.Id, lead.Id));
+            mime = _messages.Create(email);
         }
         catch (TemplateRenderException e)
         {
             return Failed(db, state, step, message, cursor, runtime, now, $"The template could not be rendered: {e.Message}");
+        }
+        catch (ArgumentException e)
+        {
+            return Failed(db, state, step, message, cursor, runtime, now, $"The message could not be built: {e.Message}");
         }
 
         message.Subject = email.Subject;
@@ -160,7 +166,7 @@ internal sealed class PassWorker(
         await SaveFencedAsync(db, ct); // committed as "sending" before the SMTP call: a crash now can never cause a second send
 
         _session ??= await _transport.OpenAsync(ct);
-        var result = await _session.SendAsync(_messages.Create(email), ct);
+        var result = await _session.SendAsync(mime, ct);
         now = clock.GetUtcNow().UtcDateTime;
         message.LeaseOwner = null;
         message.LeaseUntil = null;

@@ -55,6 +55,17 @@ public sealed class TrackingTokensTests
     }
 
     [Fact]
+    public void Only_the_canonical_last_character_is_accepted()
+    {
+        // The last base64 character carries spare bits: other spellings decode to the same bytes, or make the
+        // decoder throw; neither may get through.
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        var token = _tokens.Create(Payload());
+
+        alphabet.Where(c => _tokens.TryRead(token[..^1] + c, out _)).Should().Equal(token[^1]);
+    }
+
+    [Fact]
     public void Truncated_and_extended_tokens_are_rejected()
     {
         var token = _tokens.Create(Payload());
