@@ -24,6 +24,9 @@ public sealed class OutboundMessage : TenantEntity
     public DateTime? SentAt { get; set; }
     public string? LeaseOwner { get; set; }
     public DateTime? LeaseUntil { get; set; }
+    /// <summary>The links of the sent html, in order: a click token's index points here, so a click only ever
+    /// redirects to a link that was really in the email.</summary>
+    public List<string> Links { get; set; } = [];
 }
 
 /// <summary>A per-user sending account: from address, relay settings and pacing.</summary>
@@ -44,4 +47,10 @@ public sealed class Mailbox : TenantEntity
     public int DailyCap { get; set; } = 200;
     public int SpacingSeconds { get; set; }
     public string? Timezone { get; set; }
+    public string? ImapSecurity { get; set; }
+    /// <summary>Where the reply poller left off: IMAP UIDs are only comparable within one UIDVALIDITY.</summary>
+    public long? ImapUidValidity { get; set; }
+    public long? ImapLastUid { get; set; }
+    public DateTime? ImapLastPolledAt { get; set; }
+    public string? ImapLastError { get; set; }
 }

@@ -2,7 +2,7 @@ using Sequences.Core.Common;
 
 namespace Sequences.Core.Tracking;
 
-public enum EngagementType { Sent, Opened, Clicked, Replied, Bounced, Unsubscribed, OutOfOffice }
+public enum EngagementType { Sent, Opened, Clicked, Replied, Bounced, Unsubscribed, OutOfOffice, SoftBounced }
 
 public sealed class EngagementEvent : ITenantOwned
 {

@@ -19,6 +19,7 @@ public sealed class OutboundMessageConfiguration : IEntityTypeConfiguration<Outb
         b.Property(m => m.Subject).HasMaxLength(998);
         b.Property(m => m.LastError).HasMaxLength(2000);
         b.Property(m => m.LeaseOwner).HasMaxLength(100);
+        b.Property(m => m.Links).HasJsonConversion();
         b.HasIndex(m => m.IdempotencyKey).IsUnique();
         b.HasIndex(m => m.MessageId);
         b.HasIndex(m => new { m.TenantId, m.Status, m.CreatedAt });
@@ -32,6 +33,7 @@ public sealed class MailboxConfiguration : IEntityTypeConfiguration<Mailbox>
     {
         b.ToTable("mailboxes");
         b.Property(m => m.FromAddress).HasMaxLength(254);
+        b.Property(m => m.ImapLastError).HasMaxLength(2000);
         b.HasIndex(m => new { m.TenantId, m.UserId });
     }
 }

@@ -637,6 +637,19 @@ namespace Sequences.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("imap_host");
 
+                    b.Property<string>("ImapLastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("imap_last_error");
+
+                    b.Property<DateTime?>("ImapLastPolledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imap_last_polled_at");
+
+                    b.Property<long?>("ImapLastUid")
+                        .HasColumnType("bigint")
+                        .HasColumnName("imap_last_uid");
+
                     b.Property<string>("ImapPassword")
                         .HasColumnType("text")
                         .HasColumnName("imap_password");
@@ -644,6 +657,14 @@ namespace Sequences.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<int?>("ImapPort")
                         .HasColumnType("integer")
                         .HasColumnName("imap_port");
+
+                    b.Property<string>("ImapSecurity")
+                        .HasColumnType("text")
+                        .HasColumnName("imap_security");
+
+                    b.Property<long?>("ImapUidValidity")
+                        .HasColumnType("bigint")
+                        .HasColumnName("imap_uid_validity");
 
                     b.Property<string>("ImapUsername")
                         .HasColumnType("text")
@@ -741,6 +762,12 @@ namespace Sequences.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<DateTime?>("LeaseUntil")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("lease_until");
+
+                    b.Property<string>("Links")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("links")
+                        .HasAnnotation("Sequences:Json", true);
 
                     b.Property<string>("MessageId")
                         .IsRequired()

@@ -628,6 +628,19 @@ namespace Sequences.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("imap_host");
 
+                    b.Property<string>("ImapLastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("imap_last_error");
+
+                    b.Property<DateTime?>("ImapLastPolledAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("imap_last_polled_at");
+
+                    b.Property<long?>("ImapLastUid")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("imap_last_uid");
+
                     b.Property<string>("ImapPassword")
                         .HasColumnType("TEXT")
                         .HasColumnName("imap_password");
@@ -635,6 +648,14 @@ namespace Sequences.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<int?>("ImapPort")
                         .HasColumnType("INTEGER")
                         .HasColumnName("imap_port");
+
+                    b.Property<string>("ImapSecurity")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("imap_security");
+
+                    b.Property<long?>("ImapUidValidity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("imap_uid_validity");
 
                     b.Property<string>("ImapUsername")
                         .HasColumnType("TEXT")
@@ -732,6 +753,12 @@ namespace Sequences.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<DateTime?>("LeaseUntil")
                         .HasColumnType("TEXT")
                         .HasColumnName("lease_until");
+
+                    b.Property<string>("Links")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("links")
+                        .HasAnnotation("Sequences:Json", true);
 
                     b.Property<string>("MessageId")
                         .IsRequired()
