@@ -55,6 +55,8 @@ public static class DependencyInjection
         services.AddScoped<StepService>();
         services.AddScoped<LeadService>();
         services.AddScoped<CampaignService>();
+        services.AddScoped<Suppressions.SuppressionService>();
+        services.AddScoped<Analytics.AnalyticsService>();
         services.AddSequencesMail(configuration);
         services.AddSequencesEngine(configuration);
         return services;

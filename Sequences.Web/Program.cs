@@ -30,7 +30,7 @@ app.MapOpenApi().AllowAnonymous();
 app.MapScalarApiReference("/api/docs").AllowAnonymous();
 app.MapHealthChecks("/health").AllowAnonymous();
 app.MapGroup("/api").RequireAuthorization(AuthSetup.ApiPolicy).DisableAntiforgery()
-    .MapSequencesApi().MapLeadsApi().MapCampaignsApi().MapEngineApi();
+    .MapSequencesApi().MapLeadsApi().MapCampaignsApi().MapEngineApi().MapSuppressionsApi().MapAnalyticsApi();
 app.MapPost("/logout", async (SignInManager<AppUser> signIn) =>
 {
     await signIn.SignOutAsync();

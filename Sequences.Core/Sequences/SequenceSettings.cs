@@ -11,6 +11,8 @@ public sealed record SequenceSettings
     public bool TrackClicks { get; init; } = true;
     public bool StopOnReply { get; init; } = true;
     public SendFailurePolicy OnSendFailure { get; init; } = SendFailurePolicy.Skip;
+    /// <summary>At most this many emails of this sequence per recipient domain per hour (null: no cap).</summary>
+    public int? PerDomainHourlyCap { get; init; }
 }
 
 /// <summary>Local "HH:mm" times; end is exclusive and may be "24:00".</summary>

@@ -25,6 +25,8 @@ public static class StepShapeValidator
     {
         if (s.Timezone is not null && !TimeZones.IsIana(s.Timezone))
             issues.Add(ValidationIssue.Error($"{prefix}timezone", "invalid_timezone", $"'{s.Timezone}' is not an IANA time zone (e.g. Europe/Berlin)."));
+        if (s.PerDomainHourlyCap is < 1 or > 100_000)
+            issues.Add(ValidationIssue.Error($"{prefix}per_domain_hourly_cap", "out_of_range", "per_domain_hourly_cap must be from 1 to 100000."));
         var window = s.SendWindow ?? new SendWindow();
         var startOk = LocalTimes.TryParse(window.Start, out var start);
         var endOk = LocalTimes.TryParse(window.End, out var end, allowEndOfDay: true);

@@ -6,7 +6,7 @@ namespace Sequences.Infrastructure.Engine;
 /// <summary>What one pass knows about a sequence: loaded once per pass, shared by its workers.</summary>
 internal sealed record SequenceRuntime(
     Sequence Sequence, SequencePlan Plan, string? OwnerName, string? OwnerEmail, string FromAddress, string? FromName,
-    string? TenantZone, string WebhookSecret, string? CampaignName = null);
+    string? TenantZone, string WebhookSecret, Core.Mail.Mailbox? Mailbox, string? CampaignName = null);
 
 public sealed record PassResult(int Processed, int EmailsSent, int Failed, long DurationMs, DateTime StartedAt)
 {

@@ -23,6 +23,7 @@ internal sealed class PassWorker(
     TimeProvider clock,
     PassCounters counters,
     ConcurrentDictionary<Guid, SequenceRuntime> runtimes,
+    SendPacer pacer,
     ILogger logger) : IAsyncDisposable
 {
     private readonly IMailTransport _transport = services.GetRequiredService<IMailTransport>();
@@ -111,6 +112,20 @@ internal sealed class PassWorker(
 
         var key = $"{state.Id:N}:{step.Id:N}";
         var message = batch.Message(state.Id, step.Id);
+        if (message is null or { Status: OutboundStatus.Queued })
+        {
+            // Caps and spacing: the mail waits, visibly, instead of going out.
+            var hold = await pacer.ReserveAsync(db, runtime, lead, now, ct);
+            if (hold is not null)
+            {
+                cursor.NextActionAt = hold.Until;
+                db.ExecutionLog.Add(EnrollmentMapping.Log(state, "send_deferred", now, step, LogResult.Skipped, metadata: new()
+                {
+                    ["reason_code"] = hold.Code, ["reason"] = hold.Message, ["until"] = hold.Until.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+                }));
+                return StepOutcome.Halt;
+            }
+        }
         switch (message?.Status)
         {
             case OutboundStatus.Sent:
@@ -244,7 +259,7 @@ internal sealed class PassWorker(
             ownerUser?.DisplayName ?? ownerUser?.Email, ownerUser?.Email,
             mailbox?.FromAddress ?? configuration["Email:DefaultFrom"] ?? "sequences@localhost",
             mailbox?.DisplayName ?? ownerUser?.DisplayName,
-            tenant.DefaultTimezone, tenant.WebhookSecret);
+            tenant.DefaultTimezone, tenant.WebhookSecret, mailbox);
         return runtimes.GetOrAdd(sequenceId, runtime);
     }
 

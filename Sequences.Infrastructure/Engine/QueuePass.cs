@@ -37,6 +37,7 @@ public sealed class QueuePass(
         if (owner.Length > 100) owner = owner[..100];
         var counters = new PassCounters();
         var runtimes = new ConcurrentDictionary<Guid, SequenceRuntime>();
+        var pacer = new SendPacer();
 
         await using (var scope = CreateScope(tenantId))
         {
@@ -46,7 +47,7 @@ public sealed class QueuePass(
         }
 
         var workers = Enumerable.Range(0, Math.Max(1, options.Value.Parallelism))
-            .Select(_ => RunWorkerAsync(tenantId, owner, counters, runtimes, ct));
+            .Select(_ => RunWorkerAsync(tenantId, owner, counters, runtimes, pacer, ct));
         await Task.WhenAll(workers);
 
         var result = new PassResult(counters.Processed, counters.Sent, counters.Failed, watch.ElapsedMilliseconds, startedAt);
@@ -56,10 +57,11 @@ public sealed class QueuePass(
         return result;
     }
 
-    private async Task RunWorkerAsync(Guid? tenantId, string owner, PassCounters counters, ConcurrentDictionary<Guid, SequenceRuntime> runtimes, CancellationToken ct)
+    private async Task RunWorkerAsync(Guid? tenantId, string owner, PassCounters counters, ConcurrentDictionary<Guid, SequenceRuntime> runtimes,
+        SendPacer pacer, CancellationToken ct)
     {
         await using var scope = CreateScope(tenantId);
-        var worker = new PassWorker(scope.ServiceProvider, owner, options.Value, configuration, clock, counters, runtimes, logger);
+        var worker = new PassWorker(scope.ServiceProvider, owner, options.Value, configuration, clock, counters, runtimes, pacer, logger);
         try
         {
             while (!ct.IsCancellationRequested)
