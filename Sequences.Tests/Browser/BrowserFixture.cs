@@ -14,13 +14,12 @@ public sealed class BrowserCollection
 
 /// <summary>The real app on Kestrel (a free loopback port) with its first-start demo tenant, and
 /// Debian's Chromium driven by Playwright's bundled driver (nothing is downloaded).</summary>
-public sealed class BrowserApp : SequencesApp
+public sealed class BrowserApp : SqliteApp
 {
     private IPlaywright? _playwright;
 
     public BrowserApp() => UseKestrel(0);
 
-    public override string Provider => "sqlite";
     protected override bool BootstrapTenants => false;
 
     public IBrowser Browser { get; private set; } = null!;
@@ -35,13 +34,6 @@ public sealed class BrowserApp : SequencesApp
             return ((string)entry.State["DemoEmail"]!, (string)entry.State["DemoPassword"]!);
         }
     }
-
-    protected override Task<IReadOnlyDictionary<string, string>> DatabaseSettingsAsync() =>
-        Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>
-        {
-            ["Database:Provider"] = "sqlite",
-            ["ConnectionStrings:Sequences"] = $"Data Source={Path.Combine(DataDir, "sequences.db")}",
-        });
 
     protected override void StartHost() => StartServer();
 

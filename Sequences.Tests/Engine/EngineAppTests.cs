@@ -10,35 +10,14 @@ using Sequences.Tests.Infrastructure;
 
 namespace Sequences.Tests.Engine;
 
-public sealed class SqliteEngineApp : SequencesApp
+public sealed class SqliteEngineApp : SqliteApp
 {
-    public override string Provider => "sqlite";
     protected override bool UseFakeClock => true;
-
-    protected override Task<IReadOnlyDictionary<string, string>> DatabaseSettingsAsync() =>
-        Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>
-        {
-            ["Database:Provider"] = "sqlite",
-            ["ConnectionStrings:Sequences"] = $"Data Source={Path.Combine(DataDir, "sequences.db")}",
-        });
 }
 
-public sealed class PostgresEngineApp : SequencesApp
+public sealed class PostgresEngineApp : PostgresApp
 {
-    public override string Provider => "postgres";
     protected override bool UseFakeClock => true;
-
-    protected override async Task<IReadOnlyDictionary<string, string>> DatabaseSettingsAsync()
-    {
-        var server = await PostgresServer.InstanceAsync();
-        var database = await server.CreateDatabaseAsync();
-        return new Dictionary<string, string>
-        {
-            ["Database:Provider"] = "postgres",
-            ["ConnectionStrings:Sequences"] = server.ConnectionString(database, PostgresServer.AppRole),
-            ["ConnectionStrings:SequencesMigrations"] = server.ConnectionString(database, PostgresServer.OwnerRole),
-        };
-    }
 }
 
 /// <summary>Shared moves of the engine tests: a started sequence, leads, enrollments, passes.</summary>

@@ -3,35 +3,14 @@ using Sequences.Tests.Infrastructure;
 
 namespace Sequences.Tests.Engine;
 
-public sealed class SqliteSchedulerApp : SequencesApp
+public sealed class SqliteSchedulerApp : SqliteApp
 {
-    public override string Provider => "sqlite";
-
-    protected override Task<IReadOnlyDictionary<string, string>> DatabaseSettingsAsync() =>
-        Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>
-        {
-            ["Database:Provider"] = "sqlite",
-            ["ConnectionStrings:Sequences"] = $"Data Source={Path.Combine(DataDir, "sequences.db")}",
-            ["Sequences:Engine:PollInterval"] = "00:00:01",
-        });
+    protected override IReadOnlyDictionary<string, string> ExtraSettings => new Dictionary<string, string> { ["Sequences:Engine:PollInterval"] = "00:00:01" };
 }
 
-public sealed class PostgresSchedulerApp : SequencesApp
+public sealed class PostgresSchedulerApp : PostgresApp
 {
-    public override string Provider => "postgres";
-
-    protected override async Task<IReadOnlyDictionary<string, string>> DatabaseSettingsAsync()
-    {
-        var server = await PostgresServer.InstanceAsync();
-        var database = await server.CreateDatabaseAsync();
-        return new Dictionary<string, string>
-        {
-            ["Database:Provider"] = "postgres",
-            ["ConnectionStrings:Sequences"] = server.ConnectionString(database, PostgresServer.AppRole),
-            ["ConnectionStrings:SequencesMigrations"] = server.ConnectionString(database, PostgresServer.OwnerRole),
-            ["Sequences:Engine:PollInterval"] = "00:00:01",
-        };
-    }
+    protected override IReadOnlyDictionary<string, string> ExtraSettings => new Dictionary<string, string> { ["Sequences:Engine:PollInterval"] = "00:00:01" };
 }
 
 /// <summary>The Quartz job in the host sends on its own, for every tenant, on the real clock (24/7 window, so any hour works).</summary>

@@ -5,17 +5,9 @@ using Sequences.Tests.Infrastructure;
 namespace Sequences.Tests.Hosting;
 
 /// <summary>First start on an empty database with nothing configured: a demo tenant, its data and a printed login.</summary>
-public sealed class DemoApp : SequencesApp
+public sealed class DemoApp : SqliteApp
 {
-    public override string Provider => "sqlite";
     protected override bool BootstrapTenants => false;
-
-    protected override Task<IReadOnlyDictionary<string, string>> DatabaseSettingsAsync() =>
-        Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>
-        {
-            ["Database:Provider"] = "sqlite",
-            ["ConnectionStrings:Sequences"] = $"Data Source={Path.Combine(DataDir, "sequences.db")}",
-        });
 
     public (string Email, string Password, string ApiKey) DemoLogin
     {
@@ -60,16 +52,9 @@ public sealed class DemoTenantTests(DemoApp app) : IClassFixture<DemoApp>
     }
 
     /// <summary>A second host on the same database file: a restart.</summary>
-    private sealed class DemoAgain(string dataDir) : SequencesApp
+    private sealed class DemoAgain(string dataDir) : SqliteApp
     {
-        public override string Provider => "sqlite";
         protected override bool BootstrapTenants => false;
-
-        protected override Task<IReadOnlyDictionary<string, string>> DatabaseSettingsAsync() =>
-            Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>
-            {
-                ["Database:Provider"] = "sqlite",
-                ["ConnectionStrings:Sequences"] = $"Data Source={Path.Combine(dataDir, "sequences.db")}",
-            });
+        protected override string DatabaseFile => Path.Combine(dataDir, "sequences.db");
     }
 }

@@ -112,30 +112,39 @@ public abstract class SequencesApp : WebApplicationFactory<Program>, IAsyncLifet
     }
 }
 
-public sealed class SqliteApp : SequencesApp
+/// <summary>The app on a SQLite file of its own. Subclasses change the clock, the bootstrap or settings.</summary>
+public class SqliteApp : SequencesApp
 {
     public override string Provider => "sqlite";
 
+    /// <summary>Settings a variant of the app adds on top of the database ones.</summary>
+    protected virtual IReadOnlyDictionary<string, string> ExtraSettings => new Dictionary<string, string>();
+
+    protected virtual string DatabaseFile => Path.Combine(DataDir, "sequences.db");
+
     protected override Task<IReadOnlyDictionary<string, string>> DatabaseSettingsAsync() =>
-        Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>
+        Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>(ExtraSettings)
         {
             ["Database:Provider"] = "sqlite",
-            ["ConnectionStrings:Sequences"] = $"Data Source={Path.Combine(DataDir, "sequences.db")}",
+            ["ConnectionStrings:Sequences"] = $"Data Source={DatabaseFile}",
         });
 }
 
-public sealed class PostgresApp : SequencesApp
+/// <summary>The app on a fresh database of the shared test PostgreSQL, connecting as the non-owner role.</summary>
+public class PostgresApp : SequencesApp
 {
     public override string Provider => "postgres";
 
     public PostgresServer PgServer { get; private set; } = null!;
     public string Database { get; private set; } = "";
 
+    protected virtual IReadOnlyDictionary<string, string> ExtraSettings => new Dictionary<string, string>();
+
     protected override async Task<IReadOnlyDictionary<string, string>> DatabaseSettingsAsync()
     {
         PgServer = await PostgresServer.InstanceAsync();
         Database = await PgServer.CreateDatabaseAsync();
-        return new Dictionary<string, string>
+        return new Dictionary<string, string>(ExtraSettings)
         {
             ["Database:Provider"] = "postgres",
             ["ConnectionStrings:Sequences"] = PgServer.ConnectionString(Database, PostgresServer.AppRole),
