@@ -12,6 +12,7 @@ using Sequences.Infrastructure.Mail;
 using Sequences.Infrastructure.Identity;
 using Sequences.Infrastructure.Leads;
 using Sequences.Infrastructure.Persistence;
+using Sequences.Infrastructure.Replies;
 using Sequences.Infrastructure.Sequences;
 using Sequences.Infrastructure.Settings;
 using Sequences.Infrastructure.Tenants;
@@ -59,6 +60,7 @@ public static class DependencyInjection
         services.AddScoped<Analytics.AnalyticsService>();
         services.AddSequencesMail(configuration);
         services.AddSequencesEngine(configuration);
+        services.AddSequencesReplies(configuration);
         return services;
     }
 

@@ -79,6 +79,7 @@ public abstract class SequencesApp : WebApplicationFactory<Program>, IAsyncLifet
             ["Email:Smtp:Security"] = "none",
             ["Tracking:BaseUrl"] = "https://sequences.test",
             ["Sequences:Engine:PollInterval"] = "01:00:00",
+            ["Sequences:Replies:PollInterval"] = "01:00:00",
             ["Sequences:Bootstrap:Tenants:0:Name"] = "Tenant A",
             ["Sequences:Bootstrap:Tenants:0:ApiKey"] = KeyA,
             ["Sequences:Bootstrap:Tenants:0:AdminEmail"] = AdminA,
