@@ -7,6 +7,7 @@ using Sequences.Web.Api;
 using Sequences.Web.Auth;
 using Sequences.Web.Components;
 using Sequences.Web.Hosting;
+using Sequences.Web.Tracking;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddRootAppSettings(builder.Environment);
@@ -16,6 +17,7 @@ builder.Services.AddSequencesWeb();
 
 var app = builder.Build();
 await app.InitializeDatabaseAsync();
+app.LearnPublicUrl();
 
 app.UseExceptionHandler();
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
@@ -30,7 +32,8 @@ app.MapOpenApi().AllowAnonymous();
 app.MapScalarApiReference("/api/docs").AllowAnonymous();
 app.MapHealthChecks("/health").AllowAnonymous();
 app.MapGroup("/api").RequireAuthorization(AuthSetup.ApiPolicy).DisableAntiforgery()
-    .MapSequencesApi().MapLeadsApi().MapCampaignsApi().MapEngineApi().MapSuppressionsApi().MapAnalyticsApi();
+    .MapSequencesApi().MapLeadsApi().MapCampaignsApi().MapEngineApi().MapSuppressionsApi().MapAnalyticsApi().MapInboundApi();
+app.MapTrackingEndpoints();
 app.MapPost("/logout", async (SignInManager<AppUser> signIn) =>
 {
     await signIn.SignOutAsync();

@@ -6,7 +6,8 @@ using Sequences.Infrastructure.Persistence;
 
 namespace Sequences.Infrastructure.Engine;
 
-/// <summary>Everything a batch needs, read with one query per kind (never one per enrollment).</summary>
+/// <summary>Everything a batch needs, read with one query per kind (never one per enrollment). Rows are read
+/// untracked; the worker tracks each enrollment (and what it changes) only while its chunk runs.</summary>
 internal sealed class BatchData
 {
     private readonly Dictionary<(Guid State, Guid Step), OutboundMessage> _messages;
@@ -30,12 +31,12 @@ internal sealed class BatchData
 
     public static async Task<BatchData> LoadAsync(SequencesDbContext db, IReadOnlyList<Guid> ids, string owner, CancellationToken ct)
     {
-        var states = await db.LeadSequenceStates.IgnoreQueryFilters()
+        var states = await db.LeadSequenceStates.IgnoreQueryFilters().AsNoTracking()
             .Where(s => ids.Contains(s.Id) && s.LeaseOwner == owner).ToListAsync(ct);
         var leadIds = states.Select(s => s.LeadId).Distinct().ToList();
-        var leads = await db.Leads.IgnoreQueryFilters().Where(l => leadIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, ct);
+        var leads = await db.Leads.IgnoreQueryFilters().AsNoTracking().Where(l => leadIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, ct);
         var stateIds = states.Select(s => s.Id).ToList();
-        var messages = await db.OutboundMessages.IgnoreQueryFilters().Where(m => stateIds.Contains(m.StateId)).ToListAsync(ct);
+        var messages = await db.OutboundMessages.IgnoreQueryFilters().AsNoTracking().Where(m => stateIds.Contains(m.StateId)).ToListAsync(ct);
         var facts = await db.EngagementEvents.IgnoreQueryFilters().AsNoTracking().Where(e => leadIds.Contains(e.LeadId))
             .Select(e => new FactRow(e.LeadId, e.SequenceId, e.StepId, e.Type, e.OccurredAt)).ToListAsync(ct);
         var emails = leads.Values.Select(l => l.Email).Distinct().ToList();

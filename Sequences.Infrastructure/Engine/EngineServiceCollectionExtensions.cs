@@ -11,6 +11,7 @@ public static class EngineServiceCollectionExtensions
         services.Configure<EngineOptions>(configuration.GetSection(EngineOptions.Section));
         var options = configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions();
         services.AddSingleton<PublicBaseUrl>();
+        services.AddSingleton<Tracking.MessageTracker>();
         services.AddSingleton<PassHistory>();
         services.AddSingleton<QueuePass>();
         services.AddScoped<EmailComposer>();

@@ -11,10 +11,15 @@ using Sequences.Core.Templates;
 using Sequences.Core.Tracking;
 using Sequences.Infrastructure.Mail;
 using Sequences.Infrastructure.Persistence;
+using Sequences.Infrastructure.Tracking;
 
 namespace Sequences.Infrastructure.Engine;
 
-/// <summary>One worker of a pass: processes claimed batches with its own DbContext and one mail session.</summary>
+/// <summary>
+/// One worker of a pass: processes claimed batches with its own DbContext and one mail session. A batch runs in
+/// chunks of at most <see cref="SendChunk"/> enrollments: each chunk's messages are committed as "sending" together,
+/// then sent one by one, so a batch costs a few commits instead of one per message.
+/// </summary>
 internal sealed class PassWorker(
     IServiceProvider services,
     string owner,
@@ -26,81 +31,156 @@ internal sealed class PassWorker(
     SendPacer pacer,
     ILogger logger) : IAsyncDisposable
 {
+    /// <summary>DESIGN: "sending" rows are committed alone or in a chunk of at most 10, so a crash leaves at most
+    /// Parallelism x 10 unknown outcomes.</summary>
+    internal const int SendChunk = 10;
+
     private readonly IMailTransport _transport = services.GetRequiredService<IMailTransport>();
     private readonly EmailComposer _composer = services.GetRequiredService<EmailComposer>();
     private readonly ActionRunner _actions = services.GetRequiredService<ActionRunner>();
     private readonly TrackingLinks _links = services.GetRequiredService<TrackingLinks>();
+    // Stateless over singletons: taken from the container when registered, else built from them.
+    private readonly MessageTracker _tracker = ActivatorUtilities.GetServiceOrCreateInstance<MessageTracker>(services);
     private readonly MimeMessageFactory _messages = services.GetRequiredService<MimeMessageFactory>();
     private IMailSession? _session;
 
     public async Task ProcessBatchAsync(IReadOnlyList<Guid> ids, CancellationToken ct)
     {
         await using var db = await services.GetRequiredService<IDbContextFactory<SequencesDbContext>>().CreateDbContextAsync(ct);
+        // One connection for the whole batch: on PostgreSQL every open also costs a round trip to set the tenant.
+        await db.Database.OpenConnectionAsync(ct);
         var batch = await BatchData.LoadAsync(db, ids, owner, ct);
-        foreach (var state in batch.States)
-        {
-            try
-            {
-                var runtime = await RuntimeAsync(db, state.SequenceId, ct);
-                await RunEnrollmentAsync(db, batch, state, runtime, ct);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // One broken enrollment must not hold up the batch: log it and retry it later.
-                logger.LogError(e, "Enrollment {StateId} of lead {LeadId} in sequence {SequenceId} failed", state.Id, state.LeadId, state.SequenceId);
-                var now = clock.GetUtcNow().UtcDateTime;
-                state.NextActionAt = now + EngineOptions.RetryBackoff[0];
-                db.ExecutionLog.Add(EnrollmentMapping.Log(state, "engine_error", now, error: e.Message, result: LogResult.Failed));
-            }
-            state.LeaseOwner = null;
-            state.LeaseUntil = null;
-        }
+        foreach (var chunk in batch.States.Chunk(SendChunk))
+            await ProcessChunkAsync(db, batch, chunk, ct);
         counters.AddProcessed(batch.States.Count);
         await SaveFencedAsync(db, ct);
     }
 
-    private async Task RunEnrollmentAsync(SequencesDbContext db, BatchData batch, LeadSequenceState state, SequenceRuntime runtime, CancellationToken ct)
+    /// <summary>Runs each enrollment of the chunk up to its email, commits those messages as "sending" in one go,
+    /// then sends them and lets each enrollment go on.</summary>
+    private async Task ProcessChunkAsync(SequencesDbContext db, BatchData batch, LeadSequenceState[] chunk, CancellationToken ct)
     {
-        var lead = batch.Leads[state.LeadId];
-        var zone = EnrollmentMapping.Zone(lead, runtime.Sequence.Settings, runtime.TenantZone);
-        var facts = batch.FactsFor(state);
-        var cursor = EnrollmentMapping.Cursor(state);
-        var log = new List<EngineLogEntry>();
-        EngineContext Context() => new(clock.GetUtcNow().UtcDateTime, zone, lead.Id, facts);
-
-        for (var guard = 0; guard < 1000; guard++)
+        // What earlier chunks wrote is saved and done: untracked, it no longer costs every SaveChanges a comparison.
+        DetachSaved(db);
+        var runs = new List<EnrollmentRun>(chunk.Length);
+        var sends = new List<PendingSend>(chunk.Length);
+        foreach (var state in chunk)
         {
-            var action = EnrollmentEngine.Next(cursor, runtime.Plan, Context(), log);
+            db.Attach(state); // tracked from here on; its update is fenced on the lease it was claimed with
+            var run = new EnrollmentRun(state, clock);
+            runs.Add(run);
+            var send = await GuardAsync(db, run, async () =>
+            {
+                run.Start(batch.Leads[state.LeadId], await RuntimeAsync(db, state.SequenceId, ct), batch.FactsFor(state));
+                return await AdvanceAsync(db, batch, run, ct);
+            });
+            if (send is not null) sends.Add(send);
+        }
+
+        while (sends.Count > 0)
+        {
+            await SaveFencedAsync(db, ct); // the chunk's messages are committed as "sending" before any SMTP call
+            var next = new List<PendingSend>();
+            foreach (var send in sends)
+            {
+                var run = send.Run;
+                var following = await GuardAsync(db, run, async () =>
+                {
+                    _session ??= await _transport.OpenAsync(ct);
+                    var result = await _session.SendAsync(send.Mime, ct);
+                    if (CompleteSend(db, send, result) == StepOutcome.Halt) return null;
+                    EnrollmentEngine.StepDone(run.Cursor, run.Runtime.Plan, run.Context(), clock.GetUtcNow().UtcDateTime, run.Log);
+                    return await AdvanceAsync(db, batch, run, ct);
+                });
+                if (following is not null) next.Add(following);
+            }
+            sends = next; // a second email due at once (no wait between the steps) is committed on its own before it goes out
+        }
+
+        foreach (var run in runs) Finish(db, run);
+    }
+
+    /// <summary>Runs the engine for one enrollment until it must send (returned), wait or finish.</summary>
+    private async Task<PendingSend?> AdvanceAsync(SequencesDbContext db, BatchData batch, EnrollmentRun run, CancellationToken ct)
+    {
+        var (state, lead, runtime, cursor, log) = (run.State, run.Lead, run.Runtime, run.Cursor, run.Log);
+        while (run.Steps++ < 1000)
+        {
+            var action = EnrollmentEngine.Next(cursor, runtime.Plan, run.Context(), log);
             if (action is SendEmail send)
             {
-                var outcome = await SendAsync(db, batch, state, lead, runtime, send, cursor, facts, ct);
-                if (outcome == StepOutcome.Done) EnrollmentEngine.StepDone(cursor, runtime.Plan, Context(), clock.GetUtcNow().UtcDateTime, log);
-                if (outcome == StepOutcome.Halt) break;
+                var start = await BeginSendAsync(db, batch, run, send, ct);
+                if (start.Pending is { } pending) return pending;
+                if (start.Outcome == StepOutcome.Halt) return null;
+                EnrollmentEngine.StepDone(cursor, runtime.Plan, run.Context(), clock.GetUtcNow().UtcDateTime, log);
                 continue;
             }
-            if (action is RunAction run)
+            if (action is RunAction act)
             {
-                var result = await _actions.RunAsync(db, run.Step, lead, state, runtime.Sequence.UserId, runtime.WebhookSecret, ct);
-                db.ExecutionLog.Add(EnrollmentMapping.Log(state, "action_run", clock.GetUtcNow().UtcDateTime, run.Step,
+                // Actions may change the lead; leads are read untracked, so track this one from here on.
+                if (db.Entry(lead).State == EntityState.Detached) db.Attach(lead);
+                var result = await _actions.RunAsync(db, act.Step, lead, state, runtime.Sequence.UserId, runtime.WebhookSecret, ct);
+                db.ExecutionLog.Add(EnrollmentMapping.Log(state, "action_run", clock.GetUtcNow().UtcDateTime, act.Step,
                     result.Success ? LogResult.Success : LogResult.Failed, result.Error,
-                    new Dictionary<string, string>(result.Metadata) { ["action_type"] = Snake(run.Step.ActionType?.ToString()) }));
-                EnrollmentEngine.StepDone(cursor, runtime.Plan, Context(), clock.GetUtcNow().UtcDateTime, log);
+                    new Dictionary<string, string>(result.Metadata) { ["action_type"] = Snake(act.Step.ActionType?.ToString()) }));
+                EnrollmentEngine.StepDone(cursor, runtime.Plan, run.Context(), clock.GetUtcNow().UtcDateTime, log);
                 continue;
             }
-            break; // Wait or Finish: the cursor holds the outcome.
+            return null; // Wait or Finish: the cursor holds the outcome.
         }
-        EnrollmentMapping.Apply(cursor, state, clock.GetUtcNow().UtcDateTime);
-        if (cursor.Finished)
-            log.Add(new EngineLogEntry(cursor.Stopped ? "stopped" : "completed", null, null, clock.GetUtcNow().UtcDateTime,
-                cursor.StoppedReason is { } r ? new Dictionary<string, string> { ["reason"] = r } : new Dictionary<string, string>()));
-        db.ExecutionLog.AddRange(log.Select(e => EnrollmentMapping.Log(state, e)));
+        return null;
+    }
+
+    /// <summary>Stores where the enrollment stands and what the engine logged, and gives up its lease.</summary>
+    private void Finish(SequencesDbContext db, EnrollmentRun run)
+    {
+        var (state, cursor, log) = (run.State, run.Cursor, run.Log);
+        if (!run.Failed)
+        {
+            EnrollmentMapping.Apply(cursor, state, clock.GetUtcNow().UtcDateTime);
+            if (cursor.Finished)
+                log.Add(new EngineLogEntry(cursor.Stopped ? "stopped" : "completed", null, null, clock.GetUtcNow().UtcDateTime,
+                    cursor.StoppedReason is { } r ? new Dictionary<string, string> { ["reason"] = r } : new Dictionary<string, string>()));
+            db.ExecutionLog.AddRange(log.Select(e => EnrollmentMapping.Log(state, e)));
+        }
+        state.LeaseOwner = null;
+        state.LeaseUntil = null;
+    }
+
+    /// <summary>One broken enrollment must not hold up the batch: log it and retry it later.</summary>
+    private async Task<T?> GuardAsync<T>(SequencesDbContext db, EnrollmentRun run, Func<Task<T?>> work) where T : class
+    {
+        try
+        {
+            return await work();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var state = run.State;
+            run.Failed = true;
+            logger.LogError(e, "Enrollment {StateId} of lead {LeadId} in sequence {SequenceId} failed", state.Id, state.LeadId, state.SequenceId);
+            var now = clock.GetUtcNow().UtcDateTime;
+            state.NextActionAt = now + EngineOptions.RetryBackoff[0];
+            db.ExecutionLog.Add(EnrollmentMapping.Log(state, "engine_error", now, error: e.Message, result: LogResult.Failed));
+            return null;
+        }
     }
 
     private enum StepOutcome { Done, Halt }
 
-    private async Task<StepOutcome> SendAsync(SequencesDbContext db, BatchData batch, LeadSequenceState state, Lead lead, SequenceRuntime runtime,
-        SendEmail send, EnrollmentCursor cursor, List<EngagementFact> facts, CancellationToken ct)
+    /// <summary>An email ready to go: its message row is (or is about to be) committed as "sending".</summary>
+    private sealed record PendingSend(EnrollmentRun Run, SequenceStep Step, OutboundMessage Message, MimeKit.MimeMessage Mime);
+
+    /// <summary>Either the step's outcome (nothing to send: suppressed, held, sent before, unbuildable) or a send to make.</summary>
+    private readonly record struct SendStart(StepOutcome Outcome, PendingSend? Pending)
     {
+        public static implicit operator SendStart(StepOutcome outcome) => new(outcome, null);
+    }
+
+    /// <summary>Everything of an email step before the SMTP call: checks, caps, the message row, rendering.</summary>
+    private async Task<SendStart> BeginSendAsync(SequencesDbContext db, BatchData batch, EnrollmentRun run, SendEmail send, CancellationToken ct)
+    {
+        var (state, lead, runtime, cursor) = (run.State, run.Lead, run.Runtime, run.Cursor);
         var now = clock.GetUtcNow().UtcDateTime;
         var step = send.Step;
         if (batch.IsSuppressed(lead))
@@ -151,9 +231,11 @@ internal sealed class PassWorker(
             db.OutboundMessages.Add(message);
             batch.Remember(message);
         }
-        else if (message.Variant is { } chosen)
+        else
         {
-            variant = step.Variants.FirstOrDefault(v => v.Variant == chosen) ?? variant; // retries keep the first choice
+            if (db.Entry(message).State == EntityState.Detached) db.Attach(message); // the batch reads messages untracked
+            if (message.Variant is { } chosen)
+                variant = step.Variants.FirstOrDefault(v => v.Variant == chosen) ?? variant; // retries keep the first choice
         }
 
         OutgoingEmail email;
@@ -162,6 +244,10 @@ internal sealed class PassWorker(
         {
             email = _composer.Compose(step, variant, lead, runtime, runtime.CampaignName ?? batch.CampaignName(state.CampaignId), key,
                 _links.UnsubscribeUrl(state.TenantId, message.Id, lead.Id));
+            var tracked = _tracker.Track(email, new MessageTracking(state.TenantId, message.Id, lead.Id,
+                runtime.Sequence.Settings.TrackOpens, runtime.Sequence.Settings.TrackClicks));
+            email = tracked.Email;
+            message.Links = tracked.Links; // stored with the "sending" row, before any click can arrive
             mime = _messages.Create(email);
         }
         catch (TemplateRenderException e)
@@ -178,11 +264,16 @@ internal sealed class PassWorker(
         message.Attempts++;
         message.LeaseOwner = owner;
         message.LeaseUntil = now + options.LeaseDuration;
-        await SaveFencedAsync(db, ct); // committed as "sending" before the SMTP call: a crash now can never cause a second send
+        // Committed as "sending" (with its chunk) before the SMTP call: a crash then can never cause a second send.
+        return new SendStart(StepOutcome.Done, new PendingSend(run, step, message, mime));
+    }
 
-        _session ??= await _transport.OpenAsync(ct);
-        var result = await _session.SendAsync(mime, ct);
-        now = clock.GetUtcNow().UtcDateTime;
+    /// <summary>Records what the relay answered: sent, retry later, unknown or failed.</summary>
+    private StepOutcome CompleteSend(SequencesDbContext db, PendingSend pending, SendResult result)
+    {
+        var (state, lead, runtime, cursor, facts) = (pending.Run.State, pending.Run.Lead, pending.Run.Runtime, pending.Run.Cursor, pending.Run.Facts);
+        var (step, message) = (pending.Step, pending.Message);
+        var now = clock.GetUtcNow().UtcDateTime;
         message.LeaseOwner = null;
         message.LeaseUntil = null;
         switch (result.Outcome)
@@ -261,6 +352,14 @@ internal sealed class PassWorker(
             mailbox?.DisplayName ?? ownerUser?.DisplayName,
             tenant.DefaultTimezone, tenant.WebhookSecret, mailbox);
         return runtimes.GetOrAdd(sequenceId, runtime);
+    }
+
+    /// <summary>Stops tracking rows that are saved and done with (earlier chunks' enrollments, messages, log and events):
+    /// every SaveChanges compares each tracked row, so tracking a whole batch would make a batch cost grow with its square.</summary>
+    private static void DetachSaved(SequencesDbContext db)
+    {
+        foreach (var entry in db.ChangeTracker.Entries().Where(e => e.State == EntityState.Unchanged).ToList())
+            entry.State = EntityState.Detached;
     }
 
     /// <summary>Writes what the batch changed; an enrollment whose lease another pass has taken over is left to that pass.</summary>

@@ -4,8 +4,22 @@ using Sequences.Infrastructure.Settings;
 
 namespace Sequences.Web.Hosting;
 
-public static class Startup
+public static partial class Startup
 {
+    /// <summary>Without Tracking:BaseUrl, links in mail point at the app's first listening URL (DESIGN §6).</summary>
+    public static void LearnPublicUrl(this WebApplication app) =>
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+                .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses;
+            if (addresses?.FirstOrDefault() is { } first)
+                app.Services.GetRequiredService<Sequences.Infrastructure.Engine.PublicBaseUrl>().Fallback = AnyHost().Replace(first, "://localhost");
+        });
+
+    // "Listen on every interface" is not an address a mail reader can open.
+    [System.Text.RegularExpressions.GeneratedRegex(@"://(\[::\]|0\.0\.0\.0|\+|\*)")]
+    private static partial System.Text.RegularExpressions.Regex AnyHost();
+
     /// <summary>Migrates, then creates configured tenants (or the demo tenant) before the app serves.</summary>
     public static async Task InitializeDatabaseAsync(this WebApplication app)
     {
