@@ -61,6 +61,7 @@ public static class DependencyInjection
         services.AddSequencesMail(configuration);
         services.AddSequencesEngine(configuration);
         services.AddSequencesReplies(configuration);
+        services.AddSequencesDashboards();
         return services;
     }
 

@@ -32,7 +32,7 @@ app.MapOpenApi().AllowAnonymous();
 app.MapScalarApiReference("/api/docs").AllowAnonymous();
 app.MapHealthChecks("/health").AllowAnonymous();
 app.MapGroup("/api").RequireAuthorization(AuthSetup.ApiPolicy).DisableAntiforgery()
-    .MapSequencesApi().MapLeadsApi().MapCampaignsApi().MapEngineApi().MapSuppressionsApi().MapAnalyticsApi().MapInboundApi();
+    .MapSequencesApi().MapLeadsApi().MapCampaignsApi().MapEngineApi().MapSuppressionsApi().MapAnalyticsApi().MapInboundApi().MapTemplatesApi();
 app.MapTrackingEndpoints();
 app.MapPost("/logout", async (SignInManager<AppUser> signIn) =>
 {

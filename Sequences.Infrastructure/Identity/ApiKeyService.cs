@@ -32,6 +32,23 @@ public sealed class ApiKeyService(IDbContextFactory<SequencesDbContext> contexts
         return key;
     }
 
+    /// <summary>The tenant's keys, newest first; API keys are not tenant-filtered rows, so the tenant is explicit.</summary>
+    public async Task<IReadOnlyList<ApiKey>> ListAsync(Guid tenantId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.ApiKeys.AsNoTracking().Where(k => k.TenantId == tenantId).OrderByDescending(k => k.CreatedAt).ToListAsync(ct);
+    }
+
+    /// <summary>A revoked key stops working at once and stays listed, so it is clear which key it was.</summary>
+    public async Task RevokeAsync(Guid tenantId, Guid keyId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == keyId && k.TenantId == tenantId, ct)
+                  ?? throw new global::Sequences.Core.Common.NotFoundException("API key", keyId);
+        key.RevokedAt ??= clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+    }
+
     public async Task<bool> ExistsAsync(string key, CancellationToken ct = default)
     {
         var hash = Hash(key);

@@ -25,6 +25,8 @@ public sealed class PageTestContext : IAsyncDisposable
     /// <summary>Advanced by hand, so rows get distinct, ordered creation times without the wall clock.</summary>
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2030, 1, 7, 9, 0, 0, TimeSpan.Zero));
 
+    public string PickupDirectory { get; } = Path.Combine(Path.GetTempPath(), $"sequences-bunit-outbox-{Guid.NewGuid():N}");
+
     public Guid TenantA { get; } = Guid.NewGuid();
     public Guid TenantB { get; } = Guid.NewGuid();
 
@@ -46,6 +48,8 @@ public sealed class PageTestContext : IAsyncDisposable
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Sequences"] = $"Data Source={_databasePath}",
+                // Pages that run a queue pass write .eml files; keep them out of the working directory.
+                ["Email:PickupDirectory"] = PickupDirectory,
             })
             .Build();
         var services = Bunit.Services;
@@ -55,6 +59,8 @@ public sealed class PageTestContext : IAsyncDisposable
         services.AddSequencesInfrastructure(configuration);
         services.AddMudServices();
         Bunit.JSInterop.Mode = JSRuntimeMode.Loose;
+        // Pages render as they do in the circuit (the page header marks interactivity for browser tests).
+        Bunit.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", true));
 
         await using (var scope = services.CreateAsyncScope())
         {
@@ -87,5 +93,6 @@ public sealed class PageTestContext : IAsyncDisposable
         {
             try { File.Delete(_databasePath + suffix); } catch (IOException) { }
         }
+        try { if (Directory.Exists(PickupDirectory)) Directory.Delete(PickupDirectory, recursive: true); } catch (IOException) { }
     }
 }

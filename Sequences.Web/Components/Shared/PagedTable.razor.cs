@@ -51,6 +51,14 @@ public partial class PagedTable<TItem> : IDisposable
 
     public int PageNumber => _pageNumber;
 
+    /// <summary>The search text in effect (null when empty), e.g. for "select all matching" beyond this page.</summary>
+    public string? Query => _query;
+
+    /// <summary>The rows on screen.</summary>
+    public IReadOnlyList<TItem> Items => _page?.Items ?? [];
+
+    public int Total => _page?.Total ?? 0;
+
     private bool IsFiltered => Filtered || _query is not null;
 
     private int PageCount => _page is null ? 0 : Math.Max(1, (int)Math.Ceiling(_page.Total / (double)PageSize));

@@ -1,0 +1,139 @@
+using Microsoft.EntityFrameworkCore;
+using Sequences.Core.Common;
+using Sequences.Core.Engine;
+using Sequences.Core.Leads;
+using Sequences.Core.Tracking;
+using Sequences.Infrastructure.Persistence;
+
+namespace Sequences.Infrastructure.Leads;
+
+/// <summary>Filters of the leads grid; every one is optional and they combine with AND.</summary>
+public sealed record LeadFilter(
+    string? Query = null, string? Status = null, string? Tag = null, Guid? CampaignId = null, Guid? SequenceId = null,
+    EnrollmentStatus? EnrollmentStatus = null)
+{
+    public bool IsEmpty => this == new LeadFilter();
+}
+
+/// <summary>One enrollment of a sequence as its leads table shows it.</summary>
+public sealed record EnrolledLead(
+    Guid StateId, Guid LeadId, string Email, string? Name, EnrollmentStatus Status, int CurrentStepOrder, DateTime? NextActionAt,
+    string? StoppedReason, int EmailsSent, int EmailsOpened, int EmailsClicked, int EmailsReplied, DateTime StartedAt);
+
+/// <summary>What the dashboards read about leads beyond <see cref="LeadService"/>: filtered lists, ids for bulk actions,
+/// the tags in use, and a lead's full log and engagement events.</summary>
+public sealed class LeadQueryService(IDbContextFactory<SequencesDbContext> contexts)
+{
+    public const int MaxHistory = 500;
+
+    public async Task<Page<Lead>> ListAsync(PageRequest request, LeadFilter filter, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var query = Filtered(db, filter);
+        if (filter.Tag is { Length: > 0 } tag)
+        {
+            // Tags are a JSON column whose SQL shape differs per provider: match them here, then fetch the page by id.
+            var ids = await TaggedIdsAsync(query, tag, ct);
+            var pageIds = ids.Skip(request.Skip).Take(request.PageSize).ToList();
+            var rows = await db.Leads.AsNoTracking().Where(l => pageIds.Contains(l.Id)).ToListAsync(ct);
+            return new Page<Lead>(pageIds.Select(id => rows.First(r => r.Id == id)).ToList(), ids.Count, request.Page, request.PageSize);
+        }
+        var total = await query.CountAsync(ct);
+        var items = await query.OrderByDescending(l => l.CreatedAt).ThenBy(l => l.Id).Skip(request.Skip).Take(request.PageSize).ToListAsync(ct);
+        return new Page<Lead>(items, total, request.Page, request.PageSize);
+    }
+
+    /// <summary>Every lead id matching the filter, newest first (e.g. "add all matching leads to a campaign").</summary>
+    public async Task<IReadOnlyList<Guid>> IdsAsync(LeadFilter filter, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var query = Filtered(db, filter);
+        if (filter.Tag is { Length: > 0 } tag) return await TaggedIdsAsync(query, tag, ct);
+        return await query.OrderByDescending(l => l.CreatedAt).ThenBy(l => l.Id).Select(l => l.Id).ToListAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<string>> TagsAsync(CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var lists = await db.Leads.AsNoTracking().Select(l => l.Tags).ToListAsync(ct);
+        return lists.SelectMany(t => t).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
+    public async Task<IReadOnlyList<string>> StatusesAsync(CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Leads.AsNoTracking().Select(l => l.Status).Distinct().OrderBy(s => s).ToListAsync(ct);
+    }
+
+    /// <summary>The lead's whole execution log, newest first (capped at <see cref="MaxHistory"/>).</summary>
+    public async Task<IReadOnlyList<SequenceExecutionLog>> LogAsync(Guid leadId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.ExecutionLog.AsNoTracking().Where(l => l.LeadId == leadId)
+            .OrderByDescending(l => l.ExecutedAt).Take(MaxHistory).ToListAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<EngagementEvent>> EventsAsync(Guid leadId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.EngagementEvents.AsNoTracking().Where(e => e.LeadId == leadId)
+            .OrderByDescending(e => e.OccurredAt).Take(MaxHistory).ToListAsync(ct);
+    }
+
+    /// <summary>The names of the tenant's sequences by id, for labels.</summary>
+    public async Task<IReadOnlyDictionary<Guid, string>> SequenceNamesAsync(CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Sequences.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, ct);
+    }
+
+    public async Task<Page<EnrolledLead>> EnrollmentsAsync(Guid sequenceId, PageRequest request, EnrollmentStatus? status = null,
+        Guid? campaignId = null, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var states = db.LeadSequenceStates.AsNoTracking().Where(s => s.SequenceId == sequenceId);
+        if (status is { } st) states = states.Where(s => s.Status == st);
+        if (campaignId is { } cid) states = states.Where(s => s.CampaignId == cid);
+        var rows = states.Join(db.Leads.AsNoTracking(), s => s.LeadId, l => l.Id, (s, l) => new { s, l });
+        if (!string.IsNullOrWhiteSpace(request.Query))
+        {
+            var q = request.Query.Trim().ToLower();
+            rows = rows.Where(x => x.l.Email.ToLower().Contains(q) || (x.l.Name != null && x.l.Name.ToLower().Contains(q)));
+        }
+        var total = await rows.CountAsync(ct);
+        var items = await rows.OrderBy(x => x.l.Email).Skip(request.Skip).Take(request.PageSize)
+            .Select(x => new EnrolledLead(x.s.Id, x.l.Id, x.l.Email, x.l.Name, x.s.Status, x.s.CurrentStepOrder, x.s.NextActionAt,
+                x.s.StoppedReason, x.s.EmailsSent, x.s.EmailsOpened, x.s.EmailsClicked, x.s.EmailsReplied, x.s.StartedAt))
+            .ToListAsync(ct);
+        return new Page<EnrolledLead>(items, total, request.Page, request.PageSize);
+    }
+
+    private static IQueryable<Lead> Filtered(SequencesDbContext db, LeadFilter filter)
+    {
+        var query = db.Leads.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(filter.Query))
+        {
+            var q = filter.Query.Trim().ToLower();
+            query = query.Where(l => l.Email.ToLower().Contains(q)
+                                     || (l.Name != null && l.Name.ToLower().Contains(q))
+                                     || (l.Company != null && l.Company.ToLower().Contains(q)));
+        }
+        if (!string.IsNullOrWhiteSpace(filter.Status)) query = query.Where(l => l.Status == filter.Status);
+        if (filter.CampaignId is { } campaignId)
+            query = query.Where(l => db.CampaignLeads.Any(c => c.CampaignId == campaignId && c.LeadId == l.Id));
+        if (filter.SequenceId is not null || filter.EnrollmentStatus is not null)
+        {
+            var states = db.LeadSequenceStates.AsQueryable();
+            if (filter.SequenceId is { } sid) states = states.Where(s => s.SequenceId == sid);
+            if (filter.EnrollmentStatus is { } es) states = states.Where(s => s.Status == es);
+            query = query.Where(l => states.Any(s => s.LeadId == l.Id));
+        }
+        return query;
+    }
+
+    private static async Task<List<Guid>> TaggedIdsAsync(IQueryable<Lead> query, string tag, CancellationToken ct)
+    {
+        var candidates = await query.OrderByDescending(l => l.CreatedAt).ThenBy(l => l.Id).Select(l => new { l.Id, l.Tags }).ToListAsync(ct);
+        return candidates.Where(c => c.Tags.Contains(tag, StringComparer.OrdinalIgnoreCase)).Select(c => c.Id).ToList();
+    }
+}

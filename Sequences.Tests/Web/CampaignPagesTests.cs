@@ -1,0 +1,96 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
+using MudBlazor;
+using Sequences.Core.Campaigns;
+using Sequences.Web.Components.Pages.Campaigns;
+
+namespace Sequences.Tests.Web;
+
+public sealed class CampaignPagesTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    private PageTestContext _context = default!;
+    private DashboardSeed _seed = default!;
+
+    public async Task InitializeAsync()
+    {
+        _context = await PageTestContext.CreateAsync();
+        _seed = new DashboardSeed(_context);
+    }
+
+    public async Task DisposeAsync() => await _context.DisposeAsync();
+
+    [Fact]
+    public async Task Creating_a_campaign_opens_its_page()
+    {
+        var page = _context.Bunit.Render<CampaignList>();
+        page.Find("[data-testid=campaign-new]").Click();
+
+        await page.Find("input[data-testid=campaign-name-input]").InputAsync(new ChangeEventArgs { Value = "Spring push" });
+        page.Find("[data-testid=campaign-create]").Click();
+
+        var id = await _seed.QueryAsync(_context.TenantA, db => db.Campaigns.Where(c => c.Name == "Spring push").Select(c => c.Id).SingleAsync());
+        var navigation = _context.Bunit.Services.GetService(typeof(NavigationManager)) as NavigationManager;
+        navigation!.Uri.Should().EndWith($"/campaigns/{id}");
+    }
+
+    [Fact]
+    public async Task Add_matching_leads_then_assign_a_sequence_enrolling_existing_leads_with_criteria()
+    {
+        var sequence = await _seed.SequenceAsync(_context.TenantA);
+        await _seed.LeadAsync(_context.TenantA, "ceo@example.com", tags: ["webinar"]);
+        await _seed.LeadAsync(_context.TenantA, "dev@example.com", tags: ["webinar"]);
+        await _seed.LeadAsync(_context.TenantA, "nope@example.com");
+        var campaignId = Guid.NewGuid();
+        await _seed.WithDbAsync(_context.TenantA, async db =>
+        {
+            db.Campaigns.Add(new Campaign { Id = campaignId, Name = "Webinar" });
+            await db.SaveChangesAsync();
+        });
+
+        var page = _context.Bunit.Render<CampaignDetail>(p => p.Add(x => x.Id, campaignId));
+        page.WaitForAssertion(() => page.Find("[data-testid=campaign-add-count]").GetAttribute("data-value").Should().Be("3"), Wait);
+        await page.Find("input[data-testid=campaign-add-tag]").ChangeAsync(new ChangeEventArgs { Value = "webinar" });
+        page.WaitForAssertion(() => page.Find("[data-testid=campaign-add-count]").GetAttribute("data-value").Should().Be("2"), Wait);
+        page.Find("[data-testid=campaign-add-leads]").Click();
+        page.WaitForAssertion(() => page.Find("[data-testid=campaign-add-result]").TextContent.Should().StartWith("2 lead(s) added"), Wait);
+        page.WaitForAssertion(() => page.Find("[data-testid=campaign-lead-count]").GetAttribute("data-value").Should().Be("2"), Wait);
+        page.FindAll("[data-testid=campaign-lead-row]").Should().HaveCount(2);
+
+        // Only leads whose email starts with "ceo" enter.
+        var form = page.FindComponent<AssignSequenceForm>();
+        await page.InvokeAsync(() => form.FindComponent<MudSelect<string>>().Instance.ValueChanged.InvokeAsync(sequence.Id.ToString()));
+        form.Find("[data-testid=campaign-criterion-add]").Click();
+        form.Find("select[data-testid=criterion-field]").Change("email");
+        form.Find("select[data-testid=criterion-op]").Change("starts_with");
+        form.Find("input[data-testid=criterion-value]").Change("ceo");
+        form.Find("[data-testid=campaign-assign]").Click();
+
+        page.WaitForAssertion(() => page.Find("[data-testid=campaign-assign-result]").TextContent
+            .Should().Contain("1 enrolled").And.Contain("1 not matching"), Wait);
+        page.WaitForAssertion(() => page.FindAll("[data-testid=campaign-sequence-row]").Should().ContainSingle(), Wait);
+        var enrolled = await _seed.QueryAsync(_context.TenantA, db => db.LeadSequenceStates
+            .Join(db.Leads, s => s.LeadId, l => l.Id, (s, l) => new { l.Email, s.CampaignId }).ToListAsync());
+        enrolled.Should().ContainSingle().Which.Should().Be(new { Email = "ceo@example.com", CampaignId = (Guid?)campaignId });
+        var assignment = await _seed.QueryAsync(_context.TenantA, db => db.CampaignSequences.SingleAsync());
+        assignment.EnrollExisting.Should().BeTrue();
+        assignment.Criteria.Should().Equal(new LeadCriterion("email", "starts_with", "ceo"));
+    }
+
+    [Fact]
+    public async Task Another_tenants_campaign_shows_not_found()
+    {
+        var campaignId = Guid.NewGuid();
+        await _seed.WithDbAsync(_context.TenantB, async db =>
+        {
+            db.Campaigns.Add(new Campaign { Id = campaignId, Name = "Theirs" });
+            await db.SaveChangesAsync();
+        });
+
+        var page = _context.Bunit.Render<CampaignDetail>(p => p.Add(x => x.Id, campaignId));
+
+        page.WaitForAssertion(() => page.Find("[data-testid=not-found]"), Wait);
+    }
+}

@@ -1,0 +1,224 @@
+using AngleSharp.Dom;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.EntityFrameworkCore;
+using Sequences.Core.Engine;
+using Sequences.Core.Leads;
+using Sequences.Web.Components.Pages.Leads;
+
+namespace Sequences.Tests.Web;
+
+public sealed class LeadPagesTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    private PageTestContext _context = default!;
+    private DashboardSeed _seed = default!;
+
+    public async Task InitializeAsync()
+    {
+        _context = await PageTestContext.CreateAsync();
+        _seed = new DashboardSeed(_context);
+    }
+
+    public async Task DisposeAsync() => await _context.DisposeAsync();
+
+    [Fact]
+    public async Task Csv_import_maps_columns_shows_progress_and_reports_rejected_rows()
+    {
+        await _seed.LeadAsync(_context.TenantA, "old@example.com");
+        var page = _context.Bunit.Render<LeadList>();
+        page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Should().ContainSingle(), Wait);
+
+        page.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText(
+            "Email,Name,Zone,Plan\nada@example.com,Ada,Europe/London,pro\nnope,Bad,,\nbob@example.com,Bob,Nowhere/City,\nold@example.com,Old,,\n", "leads.csv"));
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=import-mapping-row]").Should().HaveCount(4), Wait);
+        // Unknown headers become custom fields by default.
+        Fields(page).Should().Equal("email", "name", "custom.zone", "custom.plan");
+        page.FindAll("[data-testid=import-preview-row]").Should().HaveCount(4);
+        page.Find("[data-testid=import-start]").TextContent.Should().Contain("Import 4 row(s)");
+
+        // "Zone" is really the time zone: map it by hand.
+        page.FindAll("select[data-testid=import-field]")[2].Change("timezone");
+        Fields(page).Should().Equal("email", "name", "timezone", "custom.plan");
+        page.Find("[data-testid=import-start]").Click();
+
+        page.WaitForAssertion(() => page.Find("[data-testid=import-report]").GetAttribute("data-imported").Should().Be("1"), Wait);
+        var rejected = page.FindAll("[data-testid=import-rejected-row]");
+        rejected.Select(r => r.GetAttribute("data-line")).Should().Equal("3", "4", "5");
+        rejected.Select(r => r.GetAttribute("data-code")).Should().Equal("invalid_email", "invalid_timezone", "duplicate");
+        rejected[1].TextContent.Should().Contain("'Nowhere/City' is not an IANA time zone");
+        page.Find("[data-testid=import-duplicates]").TextContent.Should().Contain("1 duplicate");
+        page.Find("[data-testid=import-invalid]").TextContent.Should().Contain("2 invalid");
+        // The grid reloads with the new lead.
+        page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Should().HaveCount(2), Wait);
+        var ada = await _seed.QueryAsync(_context.TenantA, db => db.Leads.SingleAsync(l => l.Email == "ada@example.com"));
+        ada.Timezone.Should().Be("Europe/London");
+        ada.Custom.Should().Contain("plan", "pro");
+    }
+
+    [Fact]
+    public void A_file_that_does_not_parse_shows_an_error_and_no_mapping()
+    {
+        var page = _context.Bunit.Render<LeadList>();
+
+        page.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("email,name\na@example.com,\"open\nb@example.com,B\n", "broken.csv"));
+
+        page.WaitForAssertion(() => page.Find("[data-testid=import-error]").TextContent.Should().Contain("Line 2").And.Contain("Nothing was imported"), Wait);
+        page.FindAll("[data-testid=import-mapping]").Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_mapping_without_email_cannot_start()
+    {
+        var page = _context.Bunit.Render<LeadList>();
+        page.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("Address,Name\na@example.com,A\n", "x.csv"));
+        page.WaitForAssertion(() => page.Find("[data-testid=import-mapping-issues]").TextContent.Should().Contain("must map to email"), Wait);
+
+        page.Find("[data-testid=import-start]").HasAttribute("disabled").Should().BeTrue();
+        page.FindAll("select[data-testid=import-field]")[0].Change("email");
+
+        page.FindAll("[data-testid=import-mapping-issues]").Should().BeEmpty();
+        page.Find("[data-testid=import-start]").HasAttribute("disabled").Should().BeFalse();
+        await Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Grid_pages_through_leads_on_the_server()
+    {
+        for (var i = 1; i <= 55; i++) await _seed.LeadAsync(_context.TenantA, $"lead{i:00}@example.com");
+
+        var page = _context.Bunit.Render<LeadList>();
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Should().HaveCount(50), Wait);
+        page.Find("[data-testid=leads-grid]").GetAttribute("data-total").Should().Be("55");
+        page.FindAll("[data-testid=leads-grid-pager] button").Single(b => b.TextContent.Trim() == "2").Click();
+        page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Should().HaveCount(5), Wait);
+        page.Find("[data-testid=leads-grid-range]").TextContent.Should().Be("51–55 of 55");
+    }
+
+    [Fact]
+    public async Task Filters_by_tag_and_by_sequence_state()
+    {
+        var sequence = await _seed.SequenceAsync(_context.TenantA);
+        var vip = await _seed.LeadAsync(_context.TenantA, "vip@example.com", tags: ["VIP"]);
+        var plain = await _seed.LeadAsync(_context.TenantA, "plain@example.com");
+        await _seed.EnrollAsync(_context.TenantA, plain.Id, sequence.Id);
+        var page = _context.Bunit.Render<LeadList>();
+        page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Should().HaveCount(2), Wait);
+        var filters = page.FindComponent<LeadFilters>();
+
+        await page.InvokeAsync(() => filters.Instance.FilterChanged.InvokeAsync(new() { Tag = "vip" }));
+        page.WaitForAssertion(() => RowIds(page).Should().Equal(vip.Id.ToString()), Wait);
+
+        await page.InvokeAsync(() => filters.Instance.FilterChanged.InvokeAsync(new() { EnrollmentStatus = EnrollmentStatus.Active }));
+        page.WaitForAssertion(() => RowIds(page).Should().Equal(plain.Id.ToString()), Wait);
+    }
+
+    [Fact]
+    public async Task Bulk_pause_and_resume_act_on_the_selected_leads_only()
+    {
+        var sequence = await _seed.SequenceAsync(_context.TenantA);
+        var leads = new List<Lead>();
+        for (var i = 1; i <= 3; i++)
+        {
+            var lead = await _seed.LeadAsync(_context.TenantA, $"bulk{i}@example.com");
+            await _seed.EnrollAsync(_context.TenantA, lead.Id, sequence.Id);
+            leads.Add(lead);
+        }
+        var page = _context.Bunit.Render<LeadList>();
+        page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Should().HaveCount(3), Wait);
+
+        Select(page, leads[0].Id);
+        Select(page, leads[2].Id);
+        page.Find("[data-testid=bulk-count]").TextContent.Should().Be("2 selected");
+        page.Find("[data-testid=bulk-pause]").Click();
+
+        page.WaitForAssertion(() => page.Find("[data-testid=bulk-result]").TextContent.Should().StartWith("2 enrollment(s) paused"), Wait);
+        (await StatusesAsync()).Should().Equal(
+            (leads[0].Id, EnrollmentStatus.Paused), (leads[1].Id, EnrollmentStatus.Active), (leads[2].Id, EnrollmentStatus.Paused));
+
+        page.Find("[data-testid=bulk-resume]").Click();
+        page.WaitForAssertion(() => page.Find("[data-testid=bulk-result]").TextContent.Should().StartWith("2 enrollment(s) resumed"), Wait);
+        (await StatusesAsync()).Should().OnlyContain(s => s.Status == EnrollmentStatus.Active);
+
+        page.Find("[data-testid=bulk-skip]").Click();
+        page.WaitForAssertion(() => page.Find("[data-testid=bulk-result]").TextContent.Should().StartWith("2 enrollment(s) moved past their step"), Wait);
+        var steps = await _seed.QueryAsync(_context.TenantA, db => db.LeadSequenceStates.OrderBy(s => s.CreatedAt).Select(s => s.CurrentStepOrder).ToListAsync());
+        steps.Should().Equal(2, 1, 2);
+
+        async Task<List<(Guid LeadId, EnrollmentStatus Status)>> StatusesAsync() =>
+            (await _seed.QueryAsync(_context.TenantA, db => db.LeadSequenceStates.OrderBy(s => s.CreatedAt).Select(s => new { s.LeadId, s.Status }).ToListAsync()))
+            .Select(s => (s.LeadId, s.Status)).ToList();
+    }
+
+    [Fact]
+    public async Task Lead_page_shows_fields_enrollments_and_next_action_in_local_time_and_utc()
+    {
+        var sequence = await _seed.SequenceAsync(_context.TenantA);
+        var lead = await _seed.LeadAsync(_context.TenantA, "tokyo@example.com", "Asia/Tokyo", ["apac"]);
+        await _seed.EnrollAsync(_context.TenantA, lead.Id, sequence.Id);
+
+        var page = _context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, lead.Id));
+
+        page.WaitForAssertion(() => page.Find("[data-testid=lead-state]").GetAttribute("data-status").Should().Be("active"), Wait);
+        page.Find("[data-testid=lead-email]").TextContent.Should().Be("tokyo@example.com");
+        page.Find("[data-testid=lead-tags]").TextContent.Should().Contain("apac");
+        page.Find("[data-testid=lead-state-step]").TextContent.Should().Be("1. Hello");
+        // Enrolled at 2030-01-07 09:00 UTC (plus a few seconds), due at once: 18:00 in Tokyo.
+        page.Find("[data-testid=lead-state-next]").TextContent.Should().StartWith("Mon 2030-01-07 18:00").And.Contain("Asia/Tokyo");
+        page.Find("[data-testid=lead-state-next-utc]").TextContent.Should().Contain("2030-01-07 09:00 UTC");
+        page.FindAll("[data-testid=lead-log-row]").Select(r => r.GetAttribute("data-action")).Should().Contain("enrolled");
+    }
+
+    [Fact]
+    public async Task Lead_page_buttons_pause_resume_and_skip_the_enrollment()
+    {
+        var sequence = await _seed.SequenceAsync(_context.TenantA);
+        var lead = await _seed.LeadAsync(_context.TenantA, "ctl@example.com");
+        await _seed.EnrollAsync(_context.TenantA, lead.Id, sequence.Id);
+        var page = _context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, lead.Id));
+        page.WaitForAssertion(() => page.Find("[data-testid=lead-state]").GetAttribute("data-status").Should().Be("active"), Wait);
+        page.Find("[data-testid=lead-resume]").HasAttribute("disabled").Should().BeTrue();
+
+        page.Find("[data-testid=lead-pause]").Click();
+        page.WaitForAssertion(() => page.Find("[data-testid=lead-state]").GetAttribute("data-status").Should().Be("paused"), Wait);
+        page.Find("[data-testid=lead-pause]").HasAttribute("disabled").Should().BeTrue();
+        page.FindAll("[data-testid=lead-log-row]").Select(r => r.GetAttribute("data-action")).Should().Contain("paused");
+
+        page.Find("[data-testid=lead-resume]").Click();
+        page.WaitForAssertion(() => page.Find("[data-testid=lead-state]").GetAttribute("data-status").Should().Be("active"), Wait);
+
+        page.Find("[data-testid=lead-skip]").Click();
+        page.WaitForAssertion(() => page.Find("[data-testid=lead-state-step]").TextContent.Should().Be("2. Nudge"), Wait);
+        page.FindAll("[data-testid=lead-log-row]").Select(r => r.GetAttribute("data-action")).Should().Contain("step_skipped");
+    }
+
+    [Fact]
+    public async Task Another_tenants_lead_or_an_unknown_id_shows_not_found()
+    {
+        var theirs = await _seed.LeadAsync(_context.TenantB, "theirs@example.com");
+
+        var page = _context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, theirs.Id));
+        page.WaitForAssertion(() => page.Find("[data-testid=not-found]"), Wait);
+        page.Markup.Should().NotContain("theirs@example.com");
+
+        var unknown = _context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, Guid.NewGuid()));
+        unknown.WaitForAssertion(() => unknown.Find("[data-testid=not-found]"), Wait);
+    }
+
+    private static List<string> Fields(IRenderedComponent<LeadList> page) =>
+        page.FindAll("select[data-testid=import-field]").Select(s => s.GetAttribute("value") ?? "").ToList();
+
+    private static IEnumerable<string?> RowIds(IRenderedComponent<LeadList> page) =>
+        page.FindAll("[data-testid=lead-row]").Select(r => r.GetAttribute("data-lead-id")).ToList();
+
+    /// <summary>Ticks the row's checkbox (MudCheckBox may put the test id on its input or on its wrapper).</summary>
+    private static void Select(IRenderedComponent<LeadList> page, Guid leadId)
+    {
+        var box = page.Find($"[data-testid=lead-row][data-lead-id='{leadId}'] [data-testid=lead-select]");
+        (box.TagName == "INPUT" ? box : box.QuerySelector("input")!).Change(true);
+    }
+}

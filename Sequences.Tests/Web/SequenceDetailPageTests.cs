@@ -1,0 +1,192 @@
+using Bunit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using Sequences.Core.Campaigns;
+using Sequences.Core.Engine;
+using Sequences.Core.Mail;
+using Sequences.Core.Sequences;
+using Sequences.Core.Tracking;
+using Sequences.Infrastructure.Sequences;
+using Sequences.Web.Components.Pages.Sequences;
+
+namespace Sequences.Tests.Web;
+
+public sealed class SequenceDetailPageTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    private PageTestContext _context = default!;
+    private DashboardSeed _seed = default!;
+
+    public async Task InitializeAsync()
+    {
+        _context = await PageTestContext.CreateAsync();
+        _seed = new DashboardSeed(_context);
+    }
+
+    public async Task DisposeAsync() => await _context.DisposeAsync();
+
+    [Fact]
+    public async Task Funnel_chart_gets_sent_opened_clicked_replied_for_all_emails_and_per_step()
+    {
+        var (sequence, _) = await SequenceWithActivityAsync();
+
+        var page = _context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, sequence.Id));
+
+        page.WaitForAssertion(() => page.Find("[data-testid=funnel-chart]").GetAttribute("data-sent").Should().Be("4"), Wait);
+        var funnel = page.FindComponent<FunnelChart>().FindComponent<MudChart<double>>().Instance;
+        funnel.ChartLabels.Should().Equal("Sent", "Opened", "Clicked", "Replied");
+        funnel.ChartSeries.Select(s => s.Name).Should().Equal("All emails", "1. Hello", "2. Nudge");
+        Values(funnel, "All emails").Should().Equal(4, 2, 1, 1);
+        Values(funnel, "1. Hello").Should().Equal(3, 2, 1, 1);
+        Values(funnel, "2. Nudge").Should().Equal(1, 0, 0, 0);
+        page.Find("[data-testid=funnel-sent]").GetAttribute("data-value").Should().Be("4");
+        page.Find("[data-testid=total-replied]").GetAttribute("data-value").Should().Be("1");
+    }
+
+    [Fact]
+    public async Task Rates_chart_shows_a_run_of_days_with_percentages_and_gaps()
+    {
+        var (sequence, _) = await SequenceWithActivityAsync();
+
+        var page = _context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, sequence.Id));
+
+        page.WaitForAssertion(() => page.FindComponents<RatesChart>().Should().ContainSingle(), Wait);
+        var rates = page.FindComponent<RatesChart>().FindComponents<MudChart<double>>()[0].Instance;
+        rates.ChartLabels.Should().HaveCount(SequenceCharts.MinDays).And.EndWith("01-07");
+        rates.ChartSeries.Select(s => s.Name).Should().Equal("Open rate %", "Click rate %", "Reply rate %");
+        // All activity is on 2030-01-07: 4 sent, 2 opened (50 %), 1 clicked (25 %), 1 replied (25 %).
+        rates.ChartSeries[0].Data.Points[^1].Y.Should().Be(50);
+        rates.ChartSeries[1].Data.Points[^1].Y.Should().Be(25);
+        rates.ChartSeries[0].Data.Points[0].HasValue.Should().BeFalse("days without sends are gaps, not zero rates");
+    }
+
+    [Fact]
+    public async Task Progress_shows_leads_per_step_and_by_status()
+    {
+        var (sequence, leads) = await SequenceWithActivityAsync();
+        await _seed.WithDbAsync(_context.TenantA, db => db.LeadSequenceStates.Where(s => s.LeadId == leads[0])
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, EnrollmentStatus.Paused)));
+
+        var page = _context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, sequence.Id));
+
+        page.WaitForAssertion(() => page.Find("[data-testid=sequence-progress]").GetAttribute("data-total").Should().Be("3"), Wait);
+        page.Find("[data-testid=progress-status][data-status=paused]").GetAttribute("data-count").Should().Be("1");
+        page.Find("[data-testid=progress-status][data-status=active]").GetAttribute("data-count").Should().Be("2");
+        var chart = page.FindComponent<SequenceProgressPanel>().FindComponent<MudChart<double>>().Instance;
+        chart.ChartLabels.Should().Equal("1. Hello", "2. Nudge");
+        chart.ChartSeries.Single().Data.Values.Should().Equal(3, 0);
+    }
+
+    [Fact]
+    public async Task Ab_table_marks_the_leading_variant()
+    {
+        var sequence = await _seed.SequenceAsync(_context.TenantA, "A/B", variants: true);
+        var nudge = sequence.Steps.Single(s => s.StepOrder == 2);
+        for (var i = 0; i < 4; i++)
+        {
+            var lead = await _seed.LeadAsync(_context.TenantA, $"ab{i}@example.com");
+            await _seed.EnrollAsync(_context.TenantA, lead.Id, sequence.Id);
+            var variant = i % 2 == 0 ? "A" : "B";
+            await _seed.MessageAsync(_context.TenantA, lead.Id, sequence, nudge, OutboundStatus.Sent, variant,
+                events: variant == "B" ? [EngagementType.Opened, EngagementType.Replied] : [EngagementType.Opened]);
+        }
+
+        var page = _context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, sequence.Id));
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=ab-table] [data-testid=ab-row]").Should().HaveCount(2), Wait);
+        var rows = page.FindAll("[data-testid=ab-row]");
+        rows.Select(r => (r.GetAttribute("data-variant"), r.GetAttribute("data-leader"))).Should().Equal(("A", "false"), ("B", "true"));
+        rows[1].QuerySelector("[data-testid=ab-leader]").Should().NotBeNull();
+        rows[1].TextContent.Should().Contain("100%");
+    }
+
+    [Fact]
+    public async Task Campaign_filter_narrows_the_analytics()
+    {
+        var (sequence, leads) = await SequenceWithActivityAsync();
+        var campaignId = Guid.NewGuid();
+        await _seed.WithDbAsync(_context.TenantA, async db =>
+        {
+            db.Campaigns.Add(new Campaign { Id = campaignId, Name = "Only one" });
+            await db.SaveChangesAsync();
+            await db.LeadSequenceStates.Where(s => s.LeadId == leads[0]).ExecuteUpdateAsync(u => u.SetProperty(s => s.CampaignId, campaignId));
+        });
+        var page = _context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, sequence.Id));
+        page.WaitForAssertion(() => page.Find("[data-testid=funnel-chart]").GetAttribute("data-sent").Should().Be("4"), Wait);
+
+        var select = page.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == "Campaign");
+        await page.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(campaignId.ToString()));
+
+        // leads[0] got step 1 and step 2, opened and clicked step 1.
+        page.WaitForAssertion(() => page.Find("[data-testid=funnel-chart]").GetAttribute("data-sent").Should().Be("2"), Wait);
+        page.WaitForAssertion(() => page.FindAll("[data-testid=enrolled-row]").Should().ContainSingle(), Wait);
+    }
+
+    [Fact]
+    public async Task Start_button_starts_a_valid_draft_and_lists_problems_of_an_invalid_one()
+    {
+        var good = await _seed.SequenceAsync(_context.TenantA);
+        var page = _context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, good.Id));
+        page.WaitForAssertion(() => page.Find("[data-testid=sequence-start]").Click(), Wait);
+        page.WaitForAssertion(() => page.Find("[data-testid=sequence-detail]").GetAttribute("data-status").Should().Be("active"), Wait);
+        page.Find("[data-testid=sequence-pause]").Click();
+        page.WaitForAssertion(() => page.Find("[data-testid=sequence-detail]").GetAttribute("data-status").Should().Be("paused"), Wait);
+
+        Sequence? empty = null;
+        await _context.AsTenantAsync(_context.TenantA, async services =>
+            empty = await services.GetRequiredService<SequenceService>().CreateAsync(new SequenceInput { Name = "Empty" }));
+        var invalid = _context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, empty!.Id));
+        invalid.WaitForAssertion(() => invalid.Find("[data-testid=sequence-start]").Click(), Wait);
+        invalid.WaitForAssertion(() => invalid.Find("[data-testid=sequence-start-errors]").TextContent.Should().Contain("cannot start"), Wait);
+        invalid.Find("[data-testid=sequence-detail]").GetAttribute("data-status").Should().Be("draft");
+    }
+
+    [Fact]
+    public async Task Enrolled_leads_table_pauses_a_lead_and_the_progress_follows()
+    {
+        var (sequence, leads) = await SequenceWithActivityAsync();
+        var page = _context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, sequence.Id));
+        page.WaitForAssertion(() => page.FindAll("[data-testid=enrolled-row]").Should().HaveCount(3), Wait);
+
+        page.Find($"[data-testid=enrolled-row][data-lead-id='{leads[1]}'] [data-testid=enrolled-pause]").Click();
+
+        page.WaitForAssertion(() => page.Find($"[data-testid=enrolled-row][data-lead-id='{leads[1]}']").GetAttribute("data-status").Should().Be("paused"), Wait);
+        page.WaitForAssertion(() => page.Find("[data-testid=progress-status][data-status=paused]").GetAttribute("data-count").Should().Be("1"), Wait);
+    }
+
+    [Fact]
+    public async Task Another_tenants_sequence_shows_not_found()
+    {
+        var theirs = await _seed.SequenceAsync(_context.TenantB, "Secret");
+
+        var page = _context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, theirs.Id));
+
+        page.WaitForAssertion(() => page.Find("[data-testid=not-found]"), Wait);
+        page.Markup.Should().NotContain("Secret");
+    }
+
+    /// <summary>Three leads; lead 0 got both emails and opened and clicked and replied to the first, lead 1 opened the first, lead 2 got one email.</summary>
+    private async Task<(Sequence Sequence, List<Guid> Leads)> SequenceWithActivityAsync()
+    {
+        var sequence = await _seed.SequenceAsync(_context.TenantA);
+        var hello = sequence.Steps.Single(s => s.StepOrder == 1);
+        var nudge = sequence.Steps.Single(s => s.StepOrder == 2);
+        var leads = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            var lead = await _seed.LeadAsync(_context.TenantA, $"lead{i}@example.com");
+            await _seed.EnrollAsync(_context.TenantA, lead.Id, sequence.Id);
+            leads.Add(lead.Id);
+        }
+        await _seed.MessageAsync(_context.TenantA, leads[0], sequence, hello, OutboundStatus.Sent,
+            events: [EngagementType.Opened, EngagementType.Clicked, EngagementType.Replied]);
+        await _seed.MessageAsync(_context.TenantA, leads[0], sequence, nudge, OutboundStatus.Sent);
+        await _seed.MessageAsync(_context.TenantA, leads[1], sequence, hello, OutboundStatus.Sent, events: [EngagementType.Opened]);
+        await _seed.MessageAsync(_context.TenantA, leads[2], sequence, hello, OutboundStatus.Sent);
+        return (sequence, leads);
+    }
+
+    private static IEnumerable<double> Values(MudChart<double> chart, string series) => chart.ChartSeries.Single(s => s.Name == series).Data.Values;
+}
