@@ -1,0 +1,127 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Sequences.Core.Sequences;
+using Sequences.Core.Tenants;
+using Sequences.Infrastructure;
+using Sequences.Infrastructure.Engine;
+using Sequences.Infrastructure.Persistence;
+using Sequences.Infrastructure.Tenants;
+
+namespace Sequences.Bench;
+
+/// <summary>The ids the seeded rows point at.</summary>
+public sealed record BenchSequence(Guid TenantId, Guid SequenceId, Guid StepId, int StepOrder);
+
+/// <summary>
+/// The app's own services (AddSequencesInfrastructure) over one bench database, sending with the real SMTP
+/// transport to the bench sink: what the scheduler runs in a host, without the web part.
+/// </summary>
+public sealed class BenchApp : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+    private int _seedBatches;
+
+    private BenchApp(ServiceProvider services, BenchDatabase database, BenchSequence sequence)
+    {
+        _services = services;
+        Database = database;
+        Sequence = sequence;
+    }
+
+    public BenchDatabase Database { get; }
+
+    public BenchSequence Sequence { get; }
+
+    public EngineOptions Engine => _services.GetRequiredService<IOptions<EngineOptions>>().Value;
+
+    /// <summary>Migrates the database and creates one tenant with one active, always-open, one-email sequence.</summary>
+    public static async Task<BenchApp> CreateAsync(BenchDatabase database, BenchSink sink)
+    {
+        var settings = new Dictionary<string, string?>(database.Settings)
+        {
+            ["Email:Transport"] = "smtp",
+            ["Email:Smtp:Host"] = sink.Host,
+            ["Email:Smtp:Port"] = sink.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Email:Smtp:Security"] = "none",
+            ["Email:DefaultFrom"] = "charles@sequences.test",
+            ["Tracking:BaseUrl"] = "https://sequences.test",
+            ["Tracking:SigningKey"] = "bench-signing-key-0123456789abcdef",
+            ["Sequences:Engine:SchedulerEnabled"] = "false",
+        };
+        // Environment variables (Sequences__Engine__Parallelism=...) override, to try other tunings.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).AddEnvironmentVariables().Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        services.AddSequencesInfrastructure(configuration);
+        var provider = services.BuildServiceProvider();
+
+        await using (var scope = provider.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
+        var sequence = await CreateSequenceAsync(provider);
+        return new BenchApp(provider, database, sequence);
+    }
+
+    /// <summary>Adds <paramref name="count"/> leads, each enrolled in the sequence with its step due at <paramref name="nextActionAt"/>(i).</summary>
+    public async Task<TimeSpan> SeedAsync(int count, Func<int, DateTime> nextActionAt, CancellationToken ct = default)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var batch = Interlocked.Increment(ref _seedBatches);
+        var now = DateTime.UtcNow;
+        await Database.InsertAsync(SeedRows.Leads(Sequence, batch, count, now), ct);
+        await Database.InsertAsync(SeedRows.States(Sequence, batch, count, now, nextActionAt), ct);
+        await Database.AnalyzeAsync(ct);
+        return watch.Elapsed;
+    }
+
+    /// <summary>Counts through EF what the app sees, so a seeding format the app cannot read fails loudly.</summary>
+    public Task<int> CountStatesAsync(CancellationToken ct = default) =>
+        WithContextAsync(db => db.LeadSequenceStates.IgnoreQueryFilters().CountAsync(s => s.SequenceId == Sequence.SequenceId, ct));
+
+    public Task<int> CountSentMessagesAsync(CancellationToken ct = default) =>
+        WithContextAsync(db => db.OutboundMessages.IgnoreQueryFilters().CountAsync(m => m.Status == Core.Mail.OutboundStatus.Sent, ct));
+
+    /// <summary>One scheduler pass over every tenant.</summary>
+    public Task<PassResult> RunPassAsync(CancellationToken ct = default) => _services.GetRequiredService<QueuePass>().RunAsync(null, ct);
+
+    private async Task<T> WithContextAsync<T>(Func<SequencesDbContext, Task<T>> query)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().SetAllTenants();
+        await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<SequencesDbContext>>().CreateDbContextAsync();
+        return await query(db);
+    }
+
+    private static async Task<BenchSequence> CreateSequenceAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().SetAllTenants();
+        await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<SequencesDbContext>>().CreateDbContextAsync();
+        var now = DateTime.UtcNow;
+        var tenant = new Tenant { Name = "Bench", CreatedAt = now };
+        var step = new SequenceStep
+        {
+            TenantId = tenant.Id, StepOrder = 1, StepType = StepType.Email, Name = "First touch", SubjectLine = BenchContent.Subject, BodyHtml = BenchContent.BodyHtml,
+        };
+        var sequence = new Sequence
+        {
+            TenantId = tenant.Id, Name = "Bench outreach", Status = SequenceStatus.Active, StepsCount = 1,
+            // Always open, so the figures do not depend on the time of day; tracking stays on, as by default.
+            Settings = new SequenceSettings { SendWindow = new SendWindow("00:00", "24:00"), BusinessDaysOnly = false },
+            Steps = [step],
+        };
+        db.Tenants.Add(tenant);
+        db.Sequences.Add(sequence);
+        await db.SaveChangesAsync();
+        return new BenchSequence(tenant.Id, sequence.Id, step.Id, step.StepOrder);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}

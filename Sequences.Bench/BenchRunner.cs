@@ -1,0 +1,118 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Sequences.Infrastructure.Engine;
+
+namespace Sequences.Bench;
+
+/// <summary>Runs the chosen scenarios in order and collects one table; targets are the issue's, on a 2-core machine.</summary>
+public sealed class BenchRunner(BenchOptions options) : IAsyncDisposable
+{
+    private const double SqliteTarget = 2_000;
+    private const double PostgresTarget = 1_500;
+    private const double RatioTarget = 0.6;
+    private const long MemoryTarget = 400L * 1024 * 1024;
+    private static readonly TimeSpan IdleTarget = TimeSpan.FromMilliseconds(50);
+
+    private readonly BenchSink _sink = new();
+    private readonly List<ReportRow> _rows = [];
+    private PostgresInstance? _postgres;
+
+    public async Task<IReadOnlyList<ReportRow>> RunAsync(CancellationToken ct)
+    {
+        var scenario = options.Scenario;
+        BaselineResult? baseline = null;
+        var engines = new List<EngineResult>();
+
+        if (scenario is Scenario.All or Scenario.SmtpBaseline or Scenario.Ratio)
+            baseline = await BaselineAsync(ct);
+        if (scenario is Scenario.All or Scenario.Engine or Scenario.Ratio)
+            foreach (var provider in options.Providers) engines.Add(await EngineAsync(provider, ct));
+        if (baseline is not null)
+            foreach (var engine in engines) Ratio(baseline, engine);
+        if (scenario is Scenario.All or Scenario.Memory)
+            foreach (var provider in options.Providers) await MemoryAsync(provider, ct);
+        if (scenario is Scenario.All or Scenario.Idle)
+            foreach (var provider in options.Providers) await IdleAsync(provider, ct);
+        return _rows;
+    }
+
+    private async Task<BaselineResult> BaselineAsync(CancellationToken ct)
+    {
+        var n = options.LeadsFor(Scenario.SmtpBaseline);
+        var connections = Math.Max(1, EngineSettings().Parallelism);
+        Progress($"smtp-baseline: {n:N0} messages over {connections} connections");
+        var result = await SmtpBaselineScenario.RunAsync(_sink, n, connections, ct);
+        _rows.Add(new ReportRow("smtp-baseline", "-", n, Report.Rate(result.MailsPerSecond), "", null,
+            string.Create(CultureInfo.InvariantCulture,
+                $"{Report.Seconds(result.Elapsed)}, {connections} connections; CPU {result.Cpu.TotalMilliseconds / result.Messages:N2} ms/mail (sink included)")));
+        return result;
+    }
+
+    private async Task<EngineResult> EngineAsync(Provider provider, CancellationToken ct)
+    {
+        var n = options.LeadsFor(Scenario.Engine);
+        Progress($"engine ({Name(provider)}): seeding {n:N0} due leads, then one pass");
+        await using var app = await CreateAppAsync(provider);
+        var result = await EngineScenario.RunAsync(app, _sink, n, ct);
+        var target = provider == Provider.Sqlite ? SqliteTarget : PostgresTarget;
+        _rows.Add(new ReportRow("engine", Name(provider), n, Report.Rate(result.MailsPerSecond), $">= {target:N0}/s", result.MailsPerSecond >= target,
+            string.Create(CultureInfo.InvariantCulture,
+                $"pass {Report.Seconds(result.Elapsed)}; CPU {result.Cpu.TotalMilliseconds / result.Sent:N2} ms/mail (sink included); {result.AllocatedBytes / 1024.0 / result.Sent:N0} KB allocated/mail; GC {result.Gen0}/{result.Gen1}/{result.Gen2}; seeded in {Report.Seconds(result.SeedTime)}")));
+        return result;
+    }
+
+    private void Ratio(BaselineResult baseline, EngineResult engine)
+    {
+        var ratio = engine.MailsPerSecond / baseline.MailsPerSecond;
+        _rows.Add(new ReportRow("ratio", Name(engine.Provider), engine.Leads, ratio.ToString("N2", CultureInfo.InvariantCulture),
+            $">= {RatioTarget:N1}", ratio >= RatioTarget,
+            $"{Report.Rate(engine.MailsPerSecond)} / {Report.Rate(baseline.MailsPerSecond)}"));
+    }
+
+    private async Task MemoryAsync(Provider provider, CancellationToken ct)
+    {
+        var n = options.LeadsFor(Scenario.Memory);
+        Progress($"memory ({Name(provider)}): a pass over {n:N0} due leads in a child process");
+        var result = await MemoryScenario.RunInChildAsync(provider, n, ct);
+        _rows.Add(new ReportRow("memory", Name(provider), n, $"{Report.Mb(result.PeakWorkingSet)} peak", "< 400 MB", result.PeakWorkingSet < MemoryTarget,
+            $"{Report.Mb(result.WorkingSetBefore)} before the pass; pass {Report.Seconds(result.Elapsed)}, {Report.Rate(result.MailsPerSecond)}"));
+    }
+
+    private async Task IdleAsync(Provider provider, CancellationToken ct)
+    {
+        var n = options.LeadsFor(Scenario.Idle);
+        Progress($"idle ({Name(provider)}): seeding {n:N0} scheduled states, none due");
+        await using var app = await CreateAppAsync(provider);
+        var result = await IdleScenario.RunAsync(app, n, ct);
+        _rows.Add(new ReportRow("idle", Name(provider), n, $"{Report.Ms(result.Median)} median", "< 50 ms", result.Median < IdleTarget,
+            $"first {Report.Ms(result.First)}, max {Report.Ms(result.Max)}; seeded in {Report.Seconds(result.SeedTime)}"));
+    }
+
+    private async Task<BenchApp> CreateAppAsync(Provider provider)
+    {
+        var database = await BenchDatabase.CreateAsync(provider, async () => _postgres ??= await PostgresInstance.StartAsync());
+        try
+        {
+            return await BenchApp.CreateAsync(database, _sink);
+        }
+        catch
+        {
+            await database.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The engine's options as the app will bind them (environment variables may override).</summary>
+    public static EngineOptions EngineSettings() =>
+        new ConfigurationBuilder().AddEnvironmentVariables().Build().GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions();
+
+    private static string Name(Provider provider) => provider.ToString().ToLowerInvariant();
+
+    private static void Progress(string text) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {text}");
+
+    public async ValueTask DisposeAsync()
+    {
+        await _sink.DisposeAsync();
+        if (_postgres is not null) await _postgres.DisposeAsync();
+    }
+}

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Sequences.Core.Leads;
+using Sequences.Core.Templates;
+using Sequences.Infrastructure.Mail;
+
+namespace Sequences.Bench;
+
+public sealed record BaselineResult(int Messages, int Connections, TimeSpan Elapsed, TimeSpan Cpu)
+{
+    public double MailsPerSecond => Messages / Elapsed.TotalSeconds;
+}
+
+/// <summary>
+/// The physical reference: bare MailKit sends N already-rendered messages to the same sink over as many
+/// connections as the engine has workers. Rendering happens before the clock starts; building the MIME
+/// message and the SMTP exchange are timed, since every send needs both.
+/// </summary>
+public static class SmtpBaselineScenario
+{
+    public static async Task<BaselineResult> RunAsync(BenchSink sink, int count, int connections, CancellationToken ct)
+    {
+        var emails = Render(count);
+        var factory = new MimeMessageFactory(TimeProvider.System);
+        await SendAllAsync(sink, emails.Take(Math.Min(200, count)).ToArray(), connections, factory, ct); // warm-up: JIT, MailKit
+        sink.ResetCounters();
+
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var watch = Stopwatch.StartNew();
+        await SendAllAsync(sink, emails, connections, factory, ct);
+        watch.Stop();
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        if (sink.Accepted != count) throw new BenchException($"smtp-baseline: the sink accepted {sink.Accepted} of {count} messages.");
+        return new BaselineResult(count, connections, watch.Elapsed, cpu);
+    }
+
+    private static Task SendAllAsync(BenchSink sink, OutgoingEmail[] emails, int connections, MimeMessageFactory factory, CancellationToken ct)
+    {
+        var next = -1;
+        return Task.WhenAll(Enumerable.Range(0, connections).Select(_ => Task.Run(async () =>
+        {
+            using var client = new SmtpClient();
+            // Nagle off on the client too, as the product's SmtpTransport does.
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            await socket.ConnectAsync(sink.Host, sink.Port, ct);
+            await client.ConnectAsync(socket, sink.Host, sink.Port, SecureSocketOptions.None, ct);
+            for (var i = Interlocked.Increment(ref next); i < emails.Length; i = Interlocked.Increment(ref next))
+                await client.SendAsync(factory.Create(emails[i]), ct);
+            await client.DisconnectAsync(quit: true, ct);
+        }, ct)));
+    }
+
+    private static OutgoingEmail[] Render(int count)
+    {
+        var templates = new LiquidTemplates();
+        var emails = new OutgoingEmail[count];
+        for (var i = 0; i < count; i++)
+        {
+            var lead = new Lead
+            {
+                Email = $"lead0.{i}@example{i % 97}.com", Name = $"Lead {i}", FirstName = "Ada", LastName = $"Lovelace {i}",
+                Company = "Engines Ltd", Title = "Head of Engines", Custom = new() { ["plan"] = "pro" },
+            };
+            var unsubscribe = $"https://sequences.test/u/{Guid.NewGuid():N}";
+            var model = TemplateModel.For(lead, "Charles", "charles@sequences.test", null, unsubscribe);
+            emails[i] = new OutgoingEmail("charles@sequences.test", "Charles", lead.Email, lead.Name,
+                templates.Render(BenchContent.Subject, model), templates.Render(BenchContent.BodyHtml, model, encodeHtml: true), null,
+                $"{Guid.NewGuid():N}:{Guid.NewGuid():N}", unsubscribe);
+        }
+        return emails;
+    }
+}
