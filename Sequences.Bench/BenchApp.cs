@@ -13,7 +13,11 @@ using Sequences.Infrastructure.Tenants;
 namespace Sequences.Bench;
 
 /// <summary>The ids the seeded rows point at.</summary>
-public sealed record BenchSequence(Guid TenantId, Guid SequenceId, Guid StepId, int StepOrder);
+public sealed record BenchSequence(Guid TenantId, Guid SequenceId, Guid StepId, int StepOrder)
+{
+    /// <summary>The step id the seeded history's sent messages name (a step of an earlier version, no longer in the plan).</summary>
+    public Guid EarlierStepId { get; } = Guid.Parse("00000000-0000-4000-8000-0000000000e1");
+}
 
 /// <summary>
 /// The app's own services (AddSequencesInfrastructure) over one bench database, sending with the real SMTP
@@ -65,15 +69,17 @@ public sealed class BenchApp : IAsyncDisposable
         return new BenchApp(provider, database, sequence);
     }
 
-    /// <summary>Adds <paramref name="count"/> leads, each enrolled in the sequence with its step due at <paramref name="nextActionAt"/>(i).</summary>
-    public async Task<TimeSpan> SeedAsync(int count, Func<int, DateTime> nextActionAt, CancellationToken ct = default)
+    /// <summary>Adds <paramref name="count"/> leads, each enrolled in the sequence with its step due at <paramref name="nextActionAt"/>(i),
+    /// and with <paramref name="history"/> one sent email each from before.</summary>
+    public async Task<TimeSpan> SeedAsync(int count, Func<int, DateTime> nextActionAt, CancellationToken ct = default, bool history = false)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var batch = Interlocked.Increment(ref _seedBatches);
         var now = DateTime.UtcNow;
         await Database.InsertAsync(SeedRows.Leads(Sequence, batch, count, now), ct);
         await Database.InsertAsync(SeedRows.States(Sequence, batch, count, now, nextActionAt), ct);
-        await Database.AnalyzeAsync(ct);
+        if (history) await Database.InsertAsync(SeedRows.SentMessages(Sequence, batch, count, now.AddDays(-3)), ct);
+        await Database.AfterBulkLoadAsync(ct);
         return watch.Elapsed;
     }
 

@@ -31,6 +31,16 @@ public static class SeedRows
         new("metadata", NpgsqlDbType.Jsonb), new("created_at", NpgsqlDbType.TimestampTz), new("updated_at", NpgsqlDbType.TimestampTz),
     ];
 
+    private static readonly Column[] MessageColumns =
+    [
+        new("id", NpgsqlDbType.Uuid), new("tenant_id", NpgsqlDbType.Uuid), new("idempotency_key", NpgsqlDbType.Varchar),
+        new("message_id", NpgsqlDbType.Varchar), new("state_id", NpgsqlDbType.Uuid), new("lead_id", NpgsqlDbType.Uuid),
+        new("sequence_id", NpgsqlDbType.Uuid), new("step_id", NpgsqlDbType.Uuid), new("to_address", NpgsqlDbType.Varchar),
+        new("from_address", NpgsqlDbType.Varchar), new("subject", NpgsqlDbType.Varchar), new("status", NpgsqlDbType.Varchar),
+        new("attempts", NpgsqlDbType.Integer), new("sent_at", NpgsqlDbType.TimestampTz), new("links", NpgsqlDbType.Jsonb),
+        new("created_at", NpgsqlDbType.TimestampTz), new("updated_at", NpgsqlDbType.TimestampTz),
+    ];
+
     private static readonly string[] Companies = ["Engines Ltd", "Analytical Co", "Difference & Sons", "Loom Works", "Babbage GmbH"];
 
     /// <summary>Lead ids are derived from the seed batch and index, so states can point at them without a lookup.</summary>
@@ -75,15 +85,34 @@ public static class SeedRows
             row[16] = now;
         });
 
-    // Random-looking but reproducible ids; index order is not id order, as with real Guid.NewGuid() keys.
-    private static Guid Derived(int batch, int i, int kind)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        var h = (ulong)(uint)i * 0x9E3779B97F4A7C15UL ^ ((ulong)(uint)batch << 32) ^ (ulong)kind * 0xC2B2AE3D27D4EB4FUL;
-        BitConverter.TryWriteBytes(bytes, h);
-        BitConverter.TryWriteBytes(bytes[8..], (uint)i);
-        BitConverter.TryWriteBytes(bytes[12..], (ushort)batch);
-        BitConverter.TryWriteBytes(bytes[14..], (ushort)kind);
-        return new Guid(bytes);
-    }
+    /// <summary>A sent earlier email per enrollment (an earlier step), so queries over outbound_messages meet a
+    /// table as large as a deployment that has been sending for a while.</summary>
+    public static BulkRows SentMessages(BenchSequence sequence, int batch, int count, DateTime sentAt) =>
+        new("outbound_messages", MessageColumns, count, (i, row) =>
+        {
+            var state = Derived(batch, i, 2);
+            var key = $"{state:N}:{sequence.EarlierStepId:N}";
+            row[0] = Derived(batch, i, 3);
+            row[1] = sequence.TenantId;
+            row[2] = key;
+            row[3] = $"<{key.Replace(':', '.')}@sequences.test>";
+            row[4] = state;
+            row[5] = LeadId(batch, i);
+            row[6] = sequence.SequenceId;
+            row[7] = sequence.EarlierStepId;
+            row[8] = $"lead{batch}.{i}@example{i % 97}.com";
+            row[9] = "charles@sequences.test";
+            row[10] = "An earlier email";
+            row[11] = "sent";
+            row[12] = 1;
+            row[13] = sentAt;
+            row[14] = "[]";
+            row[15] = sentAt;
+            row[16] = sentAt;
+        });
+
+    // Ids ascend in both text (SQLite) and uuid (PostgreSQL) order, so a bulk load appends to the key indexes instead
+    // of touching a random page per row; the engine's own rows still get random Guid.NewGuid() keys.
+    private static Guid Derived(int batch, int i, int kind) =>
+        Guid.Parse($"{batch:X8}-{kind:X4}-4000-8000-{i:X12}");
 }

@@ -29,6 +29,7 @@ internal sealed class PassWorker(
     PassCounters counters,
     ConcurrentDictionary<Guid, SequenceRuntime> runtimes,
     SendPacer pacer,
+    WriteGate writes,
     ILogger logger) : IAsyncDisposable
 {
     /// <summary>DESIGN: "sending" rows are committed alone or in a chunk of at most 10, so a crash leaves at most
@@ -60,8 +61,6 @@ internal sealed class PassWorker(
     /// then sends them and lets each enrollment go on.</summary>
     private async Task ProcessChunkAsync(SequencesDbContext db, BatchData batch, LeadSequenceState[] chunk, CancellationToken ct)
     {
-        // What earlier chunks wrote is saved and done: untracked, it no longer costs every SaveChanges a comparison.
-        DetachSaved(db);
         var runs = new List<EnrollmentRun>(chunk.Length);
         var sends = new List<PendingSend>(chunk.Length);
         foreach (var state in chunk)
@@ -80,6 +79,7 @@ internal sealed class PassWorker(
         while (sends.Count > 0)
         {
             await SaveFencedAsync(db, ct); // the chunk's messages are committed as "sending" before any SMTP call
+            DetachDone(db, runs, sends);
             var next = new List<PendingSend>();
             foreach (var send in sends)
             {
@@ -224,7 +224,7 @@ internal sealed class PassWorker(
         {
             message = new OutboundMessage
             {
-                TenantId = state.TenantId, IdempotencyKey = key, MessageId = MessageIds.FromIdempotencyKey(key, MessageIds.DomainOf(runtime.FromAddress)),
+                Id = EnrollmentMapping.NewRowId(), TenantId = state.TenantId, IdempotencyKey = key, MessageId = MessageIds.FromIdempotencyKey(key, MessageIds.DomainOf(runtime.FromAddress)),
                 StateId = state.Id, LeadId = lead.Id, SequenceId = state.SequenceId, StepId = step.Id, Variant = variant?.Variant,
                 ToAddress = lead.Email, FromAddress = runtime.FromAddress,
             };
@@ -287,7 +287,7 @@ internal sealed class PassWorker(
                 facts.Add(new EngagementFact(EngagementType.Sent, step.Id, now));
                 db.EngagementEvents.Add(new EngagementEvent
                 {
-                    TenantId = state.TenantId, LeadId = lead.Id, MessageId = message.Id, SequenceId = state.SequenceId, StepId = step.Id,
+                    Id = EnrollmentMapping.NewRowId(), TenantId = state.TenantId, LeadId = lead.Id, MessageId = message.Id, SequenceId = state.SequenceId, StepId = step.Id,
                     Type = EngagementType.Sent, OccurredAt = now,
                 });
                 db.ExecutionLog.Add(EnrollmentMapping.Log(state, "email_sent", now, step, metadata: Metadata(("variant", message.Variant), ("message_id", message.MessageId), ("subject", message.Subject))));
@@ -354,12 +354,25 @@ internal sealed class PassWorker(
         return runtimes.GetOrAdd(sequenceId, runtime);
     }
 
-    /// <summary>Stops tracking rows that are saved and done with (earlier chunks' enrollments, messages, log and events):
-    /// every SaveChanges compares each tracked row, so tracking a whole batch would make a batch cost grow with its square.</summary>
-    private static void DetachSaved(SequencesDbContext db)
+    /// <summary>Right after a commit: stops tracking what is saved and done with (earlier chunks' enrollments, messages,
+    /// log and events), keeping this chunk's enrollments and messages in flight. Every SaveChanges compares each
+    /// tracked row, so tracking a whole batch would make a batch cost grow with its square.</summary>
+    private static void DetachDone(SequencesDbContext db, List<EnrollmentRun> runs, List<PendingSend> sends)
     {
-        foreach (var entry in db.ChangeTracker.Entries().Where(e => e.State == EntityState.Unchanged).ToList())
-            entry.State = EntityState.Detached;
+        var inFlight = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        foreach (var run in runs) inFlight.Add(run.State);
+        foreach (var send in sends) inFlight.Add(send.Message);
+        // Nothing changed since the commit, so listing the entries needs no change detection.
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            foreach (var entry in db.ChangeTracker.Entries().ToList())
+                if (!inFlight.Contains(entry.Entity)) entry.State = EntityState.Detached;
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = true;
+        }
     }
 
     /// <summary>Writes what the batch changed; an enrollment whose lease another pass has taken over is left to that pass.</summary>
@@ -369,7 +382,7 @@ internal sealed class PassWorker(
         {
             try
             {
-                await db.SaveChangesAsync(ct);
+                await writes.RunAsync(db, () => db.SaveChangesAsync(ct), ct);
                 return;
             }
             catch (DbUpdateConcurrencyException e) when (attempt < 5)

@@ -33,8 +33,14 @@ internal static class QueueClaimer
 
     /// <summary>A message left "sending" by a host whose lease ran out may or may not have gone out:
     /// it becomes "unknown", never re-sent automatically (DESIGN: no duplicates).</summary>
-    public static Task<int> ExpireSendingAsync(SequencesDbContext db, DateTime now, Guid? tenantId, CancellationToken ct) =>
-        db.OutboundMessages.IgnoreQueryFilters()
-            .Where(m => m.Status == Core.Mail.OutboundStatus.Sending && m.LeaseUntil < now && (tenantId == null || m.TenantId == tenantId))
-            .ExecuteUpdateAsync(u => u.SetProperty(m => m.Status, Core.Mail.OutboundStatus.Unknown).SetProperty(m => m.UpdatedAt, now), ct);
+    public static Task<int> ExpireSendingAsync(SequencesDbContext db, DateTime now, Guid? tenantId, CancellationToken ct)
+    {
+        var sending = db.OutboundMessages.IgnoreQueryFilters().Where(m => m.Status == Core.Mail.OutboundStatus.Sending && m.LeaseUntil < now);
+        // Tenant first, so the lookup walks the (tenant_id, status, ...) index: every pass runs this, and the table
+        // holds every mail ever sent.
+        sending = tenantId is { } id
+            ? sending.Where(m => m.TenantId == id)
+            : sending.Where(m => db.Tenants.Select(t => t.Id).Contains(m.TenantId));
+        return sending.ExecuteUpdateAsync(u => u.SetProperty(m => m.Status, Core.Mail.OutboundStatus.Unknown).SetProperty(m => m.UpdatedAt, now), ct);
+    }
 }

@@ -28,6 +28,9 @@ public sealed class QueuePass(
 {
     private static readonly string HostId = $"{Environment.MachineName}:{Environment.ProcessId}";
 
+    // Shared by every pass of this host (the scheduler's and process-queue calls).
+    private readonly WriteGate _writes = new();
+
     /// <summary>Runs a pass over every tenant (the scheduler) or one tenant (process-queue).</summary>
     public async Task<PassResult> RunAsync(Guid? tenantId, CancellationToken ct = default)
     {
@@ -42,7 +45,7 @@ public sealed class QueuePass(
         await using (var scope = CreateScope(tenantId))
         {
             await using var db = await Contexts(scope).CreateDbContextAsync(ct);
-            var expired = await QueueClaimer.ExpireSendingAsync(db, clock.GetUtcNow().UtcDateTime, tenantId, ct);
+            var expired = await _writes.RunAsync(db, () => QueueClaimer.ExpireSendingAsync(db, clock.GetUtcNow().UtcDateTime, tenantId, ct), ct);
             if (expired > 0) logger.LogWarning("{Count} message(s) were left sending by a host that stopped; marked unknown, not re-sent", expired);
         }
 
@@ -61,7 +64,7 @@ public sealed class QueuePass(
         SendPacer pacer, CancellationToken ct)
     {
         await using var scope = CreateScope(tenantId);
-        var worker = new PassWorker(scope.ServiceProvider, owner, options.Value, configuration, clock, counters, runtimes, pacer, logger);
+        var worker = new PassWorker(scope.ServiceProvider, owner, options.Value, configuration, clock, counters, runtimes, pacer, _writes, logger);
         try
         {
             while (!ct.IsCancellationRequested)
@@ -69,7 +72,7 @@ public sealed class QueuePass(
                 List<Guid> ids;
                 var now = clock.GetUtcNow().UtcDateTime;
                 await using (var db = await Contexts(scope).CreateDbContextAsync(ct))
-                    ids = await QueueClaimer.ClaimAsync(db, owner, now, now + options.Value.LeaseDuration, options.Value.BatchSize, tenantId, ct);
+                    ids = await _writes.RunAsync(db, () => QueueClaimer.ClaimAsync(db, owner, now, now + options.Value.LeaseDuration, options.Value.BatchSize, tenantId, ct), ct);
                 if (ids.Count == 0) break;
                 await worker.ProcessBatchAsync(ids, ct);
             }
