@@ -23,6 +23,7 @@ public static class DashboardServiceCollectionExtensions
         services.AddScoped<TemplateService>();
         services.AddScoped<NotificationService>();
         services.AddScoped<MailboxService>();
+        services.AddScoped<MailboxConnectionTester>();
         services.AddScoped<TenantSettingsService>();
         return services;
     }

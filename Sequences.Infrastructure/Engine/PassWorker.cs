@@ -36,14 +36,13 @@ internal sealed class PassWorker(
     /// Parallelism x 10 unknown outcomes.</summary>
     internal const int SendChunk = 10;
 
-    private readonly IMailTransport _transport = services.GetRequiredService<IMailTransport>();
     private readonly EmailComposer _composer = services.GetRequiredService<EmailComposer>();
     private readonly ActionRunner _actions = services.GetRequiredService<ActionRunner>();
     private readonly TrackingLinks _links = services.GetRequiredService<TrackingLinks>();
     // Stateless over singletons: taken from the container when registered, else built from them.
     private readonly MessageTracker _tracker = ActivatorUtilities.GetServiceOrCreateInstance<MessageTracker>(services);
     private readonly MimeMessageFactory _messages = services.GetRequiredService<MimeMessageFactory>();
-    private IMailSession? _session;
+    private readonly RelaySessions _sessions = new(services.GetRequiredService<MailRelays>());
 
     public async Task ProcessBatchAsync(IReadOnlyList<Guid> ids, CancellationToken ct)
     {
@@ -86,8 +85,8 @@ internal sealed class PassWorker(
                 var run = send.Run;
                 var following = await GuardAsync(db, run, async () =>
                 {
-                    _session ??= await _transport.OpenAsync(ct);
-                    var result = await _session.SendAsync(send.Mime, ct);
+                    var session = await _sessions.ForAsync(run.Runtime.Mailbox, ct);
+                    var result = await session.SendAsync(send.Mime, ct);
                     if (CompleteSend(db, send, result) == StepOutcome.Halt) return null;
                     EnrollmentEngine.StepDone(run.Cursor, run.Runtime.Plan, run.Context(), clock.GetUtcNow().UtcDateTime, run.Log);
                     return await AdvanceAsync(db, batch, run, ct);
@@ -406,6 +405,6 @@ internal sealed class PassWorker(
 
     public async ValueTask DisposeAsync()
     {
-        if (_session is not null) await _session.DisposeAsync();
+        await _sessions.DisposeAsync();
     }
 }

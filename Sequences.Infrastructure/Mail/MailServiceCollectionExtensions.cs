@@ -31,6 +31,8 @@ public static class MailServiceCollectionExtensions
             };
         });
 
+        services.AddSingleton<MailRelays>();
+
         services.AddSingleton<ISigningKeySource, SigningKeyProvider>();
         services.AddSingleton<TrackingTokens>();
         services.AddSingleton<TrackingUrls>();

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Sequences.Core.Mail;
+using Sequences.Infrastructure.Mailboxes;
 using Sequences.Infrastructure.Persistence;
 using Sequences.Infrastructure.Tenants;
 
@@ -82,11 +83,7 @@ public sealed class ImapPoller(IServiceScopeFactory scopes, IOptions<ReplyOption
         {
             await using var scope = CreateScope(mailbox.TenantId);
             var processor = scope.ServiceProvider.GetRequiredService<InboundProcessor>();
-            using var client = new ImapClient { Timeout = (int)options.Value.Timeout.TotalMilliseconds };
-            var security = Security(mailbox.ImapSecurity);
-            await client.ConnectAsync(mailbox.ImapHost!, mailbox.ImapPort ?? (security == SecureSocketOptions.SslOnConnect ? 993 : 143), security, ct);
-            if (!string.IsNullOrEmpty(mailbox.ImapUsername))
-                await client.AuthenticateAsync(mailbox.ImapUsername, mailbox.ImapPassword ?? "", ct);
+            using var client = await MailboxConnections.ConnectImapAsync(mailbox, options.Value.Timeout, ct);
             var inbox = client.Inbox;
             await inbox.OpenAsync(FolderAccess.ReadOnly, ct);
 
@@ -175,15 +172,6 @@ public sealed class ImapPoller(IServiceScopeFactory scopes, IOptions<ReplyOption
             logger.LogError(e, "Could not store the IMAP poll state of mailbox {MailboxId}", mailbox.Id);
         }
     }
-
-    public static SecureSocketOptions Security(string? value) => value?.Trim().ToLowerInvariant() switch
-    {
-        null or "" or "auto" => SecureSocketOptions.Auto,
-        "none" => SecureSocketOptions.None,
-        "starttls" => SecureSocketOptions.StartTls,
-        "ssl" or "tls" or "sslonconnect" => SecureSocketOptions.SslOnConnect,
-        _ => throw new InvalidOperationException($"ImapSecurity '{value}' is not none, starttls or ssl."),
-    };
 
     private AsyncServiceScope CreateScope(Guid? tenantId)
     {

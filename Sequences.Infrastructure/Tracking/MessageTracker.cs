@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using AngleSharp;
 using AngleSharp.Html.Parser;
 using Sequences.Infrastructure.Engine;
 using Sequences.Infrastructure.Mail;
@@ -126,10 +127,16 @@ public sealed class MessageTracker(TrackingTokens tokens, TrackingUrls urls, Pub
                 else if (token.Type == HtmlTokenType.EndTag && token.Name == "body") bodyEnd = range.Start.Index;
                 else if (token.Type == HtmlTokenType.EndTag && token.Name == "html") htmlEnd = range.Start.Index;
             },
-        });
+        }, ParsingContext);
         parser.ParseDocument(html);
         return new Scanned(anchors, bodyEnd, htmlEnd);
     }
+
+    // A browsing context is costly to build (it fills its selector and element factories) and parsing only reads it.
+    // Parsing is synchronous, so one per thread is never shared by two parses at once.
+    [ThreadStatic] private static IBrowsingContext? _parsingContext;
+
+    private static IBrowsingContext ParsingContext => _parsingContext ??= BrowsingContext.New(Configuration.Default);
 
     /// <param name="Start">Where the start tag begins in the source; <paramref name="End"/> is just after its '&gt;'.</param>
     private sealed record Anchor(int Start, int End, bool SelfClosing, List<(string Name, string Value)> Attributes);

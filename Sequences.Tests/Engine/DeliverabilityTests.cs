@@ -59,6 +59,57 @@ public abstract class DeliverabilityTests(SequencesApp app) : EngineTestBase(app
     }
 
     [Fact]
+    public async Task A_mailbox_with_its_own_smtp_server_sends_through_it_and_its_connection_can_be_tested()
+    {
+        await using var ownRelay = new SmtpSink();
+        var from = $"own-{Guid.NewGuid():N}"[..12] + "@tenant-a.test";
+        await DbAsync(async db =>
+        {
+            var admin = await db.Users.SingleAsync(u => u.Email == SequencesApp.AdminA);
+            db.Mailboxes.Add(new Mailbox { UserId = admin.Id, FromAddress = from, SmtpHost = ownRelay.Host, SmtpPort = ownRelay.Port, SmtpSecurity = "none" });
+            await db.SaveChangesAsync();
+            return 0;
+        });
+        try
+        {
+            var sequence = await StartedSequenceAsync(null, new { step_type = "email", subject_line = "Via my own server", body_text = "b" });
+            var lead = await LeadAsync(A);
+            await EnrollAsync(A, lead, Id(sequence));
+
+            await ProcessAsync();
+
+            ownRelay.Messages.Should().ContainSingle(m => m.To.Mailboxes.Single().Address == lead.Email && m.From.Mailboxes.Single().Address == from);
+            MailsTo(lead).Should().BeEmpty("the app's relay carries only mail of senders without a server of their own");
+
+            var good = await TestConnectionAsync(new() { FromAddress = from, SmtpHost = ownRelay.Host, SmtpPort = ownRelay.Port, SmtpSecurity = "none" });
+            good.Smtp.Ok.Should().BeTrue();
+            good.Smtp.Message.Should().Contain($"{ownRelay.Host}:{ownRelay.Port}");
+            good.Imap.Ok.Should().BeNull("no IMAP server was given");
+            var closedPort = FreePort();
+            var bad = await TestConnectionAsync(new() { FromAddress = from, SmtpHost = "127.0.0.1", SmtpPort = closedPort, SmtpSecurity = "none" });
+            bad.Smtp.Ok.Should().BeFalse();
+            bad.Smtp.Message.Should().StartWith($"127.0.0.1:{closedPort}: ");
+            bad.AllOk.Should().BeFalse();
+            var rejected = async () => await TestConnectionAsync(new() { FromAddress = "not an address" });
+            (await rejected.Should().ThrowAsync<Sequences.Core.Common.InputRejectedException>()).Which.Issues.Should().Contain(i => i.Field == "from_address");
+        }
+        finally
+        {
+            await DbAsync(async db => await db.Mailboxes.Where(m => m.FromAddress == from).ExecuteDeleteAsync());
+        }
+    }
+
+    private Task<Sequences.Infrastructure.Mailboxes.MailboxConnectionReport> TestConnectionAsync(Sequences.Infrastructure.Mailboxes.MailboxInput input) =>
+        App.AsTenantAsync(SequencesApp.AdminA, sp => sp.GetRequiredService<Sequences.Infrastructure.Mailboxes.MailboxConnectionTester>().TestAsync(null, input));
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [Fact]
     public async Task The_per_domain_hourly_cap_spreads_mail_to_one_domain()
     {
         var sequence = await StartedSequenceAsync(new { send_window = new { start = "00:00", end = "24:00" }, business_days_only = false, per_domain_hourly_cap = 2 },

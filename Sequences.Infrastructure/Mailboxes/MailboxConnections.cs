@@ -1,0 +1,63 @@
+using MailKit.Net.Imap;
+using MailKit.Security;
+using Sequences.Core.Mail;
+using Sequences.Infrastructure.Mail;
+
+namespace Sequences.Infrastructure.Mailboxes;
+
+/// <summary>How to reach a mailbox's own servers: the one place that turns its stored settings into connections.</summary>
+public static class MailboxConnections
+{
+    /// <summary>The mailbox's own SMTP relay, or null when it has none and the configured transport carries its mail.</summary>
+    public static SmtpOptions? Smtp(Mailbox? mailbox, TimeSpan timeout) => mailbox?.SmtpHost is { Length: > 0 } host
+        ? new SmtpOptions
+        {
+            Host = host.Trim(),
+            Port = mailbox.SmtpPort ?? 0,
+            Security = SmtpSecurityOf(mailbox.SmtpSecurity),
+            Username = mailbox.SmtpUsername,
+            Password = mailbox.SmtpPassword,
+            Timeout = timeout,
+        }
+        : null;
+
+    /// <summary>Two mailboxes with the same server and login share a connection within a pass.</summary>
+    public static string RelayKey(Mailbox? mailbox) => mailbox?.SmtpHost is { Length: > 0 } host
+        ? $"{host.Trim().ToLowerInvariant()}:{mailbox.SmtpPort}:{mailbox.SmtpSecurity}:{mailbox.SmtpUsername}"
+        : "";
+
+    public static SmtpSecurity SmtpSecurityOf(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        "starttls" => SmtpSecurity.StartTls,
+        "ssl" or "tls" => SmtpSecurity.Ssl,
+        _ => SmtpSecurity.None,
+    };
+
+    public static SecureSocketOptions ImapSecurityOf(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "auto" => SecureSocketOptions.Auto,
+        "none" => SecureSocketOptions.None,
+        "starttls" => SecureSocketOptions.StartTls,
+        "ssl" or "tls" or "sslonconnect" => SecureSocketOptions.SslOnConnect,
+        _ => throw new InvalidOperationException($"ImapSecurity '{value}' is not none, starttls or ssl."),
+    };
+
+    /// <summary>Connects to the mailbox's IMAP server and signs in; the caller owns the client.</summary>
+    public static async Task<ImapClient> ConnectImapAsync(Mailbox mailbox, TimeSpan timeout, CancellationToken ct)
+    {
+        var client = new ImapClient { Timeout = (int)timeout.TotalMilliseconds };
+        try
+        {
+            var security = ImapSecurityOf(mailbox.ImapSecurity);
+            await client.ConnectAsync(mailbox.ImapHost!, mailbox.ImapPort ?? (security == SecureSocketOptions.SslOnConnect ? 993 : 143), security, ct);
+            if (!string.IsNullOrEmpty(mailbox.ImapUsername))
+                await client.AuthenticateAsync(mailbox.ImapUsername, mailbox.ImapPassword ?? "", ct);
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+}
