@@ -45,10 +45,7 @@ public sealed class CampaignService(IDbContextFactory<SequencesDbContext> contex
 
     public async Task<CampaignDetails> CreateAsync(CampaignInput input, CancellationToken ct = default)
     {
-        var issues = new List<ValidationIssue>();
-        if (string.IsNullOrWhiteSpace(input.Name)) issues.Add(ValidationIssue.Error("name", "required", "name is required."));
-        else if (input.Name.Length > 200) issues.Add(ValidationIssue.Error("name", "too_long", "name is longer than 200 characters."));
-        if (input.Description is { Length: > 4000 }) issues.Add(ValidationIssue.Error("description", "too_long", "description is longer than 4000 characters."));
+        var issues = Validate(input);
         await using var db = await contexts.CreateDbContextAsync(ct);
         if (input.SequenceId is { } sequenceId && !await db.Sequences.AnyAsync(s => s.Id == sequenceId, ct))
             issues.Add(ValidationIssue.Error("sequence_id", "unknown_sequence", $"Sequence {sequenceId} does not exist."));
@@ -60,6 +57,30 @@ public sealed class CampaignService(IDbContextFactory<SequencesDbContext> contex
             db.CampaignSequences.Add(new CampaignSequence { CampaignId = campaign.Id, SequenceId = sid, EnrollExisting = true });
         await db.SaveChangesAsync(ct);
         return await DetailsAsync(db, campaign, ct);
+    }
+
+    /// <summary>Renames a campaign or changes its description; its leads and sequences stay as they are.</summary>
+    public async Task<CampaignDetails> UpdateAsync(Guid id, CampaignInput input, CancellationToken ct = default)
+    {
+        var issues = Validate(input);
+        if (input.SequenceId is not null)
+            issues.Add(ValidationIssue.Error("sequence_id", "not_allowed", "Assign sequences with assign-sequence; an update changes name and description only."));
+        if (issues.Count > 0) throw new InputRejectedException(issues);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("Campaign", id);
+        campaign.Name = input.Name!.Trim();
+        campaign.Description = string.IsNullOrWhiteSpace(input.Description) ? null : input.Description.Trim();
+        await db.SaveChangesAsync(ct);
+        return await DetailsAsync(db, campaign, ct);
+    }
+
+    private static List<ValidationIssue> Validate(CampaignInput input)
+    {
+        var issues = new List<ValidationIssue>();
+        if (string.IsNullOrWhiteSpace(input.Name)) issues.Add(ValidationIssue.Error("name", "required", "name is required."));
+        else if (input.Name.Length > 200) issues.Add(ValidationIssue.Error("name", "too_long", "name is longer than 200 characters."));
+        if (input.Description is { Length: > 4000 }) issues.Add(ValidationIssue.Error("description", "too_long", "description is longer than 4000 characters."));
+        return issues;
     }
 
     /// <summary>Adds leads by id; ids already in the campaign are left as they are. Unknown ids reject the whole call.</summary>

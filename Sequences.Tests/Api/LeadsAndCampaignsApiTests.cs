@@ -72,6 +72,12 @@ public abstract class LeadsAndCampaignsApiTests(SequencesApp app) : ApiTestBase(
         (await JsonAsync(await A.GetAsync($"/api/campaigns/{Id(campaign)}")))["lead_count"]!.GetValue<int>().Should().Be(3);
         var list = await JsonAsync(await A.GetAsync("/api/campaigns?q=Q4"));
         list["items"]!.AsArray().Should().Contain(c => c!["name"]!.GetValue<string>() == "Q4 push");
+
+        var renamed = await JsonAsync(await A.PutJsonAsync($"/api/campaigns/{Id(campaign)}", new { name = "Q4 push, Europe", description = "EMEA only" }));
+        (renamed["name"]!.GetValue<string>(), renamed["lead_count"]!.GetValue<int>()).Should().Be(("Q4 push, Europe", 3));
+        await ExpectProblemAsync(await A.PutJsonAsync($"/api/campaigns/{Id(campaign)}", new { name = "" }), HttpStatusCode.BadRequest, "name");
+        (await B.PutJsonAsync($"/api/campaigns/{Id(campaign)}", new { name = "Stolen" })).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await JsonAsync(await A.GetAsync($"/api/campaigns/{Id(campaign)}")))["name"]!.GetValue<string>().Should().Be("Q4 push, Europe");
     }
 }
 

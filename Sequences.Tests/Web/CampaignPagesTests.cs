@@ -37,6 +37,32 @@ public sealed class CampaignPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_campaign_can_be_renamed_and_a_blank_name_is_refused_keeping_what_was_typed()
+    {
+        var campaignId = Guid.NewGuid();
+        await _seed.WithDbAsync(_context.TenantA, async db =>
+        {
+            db.Campaigns.Add(new Campaign { Id = campaignId, Name = "Q3 outbound" });
+            await db.SaveChangesAsync();
+        });
+        var page = _context.Bunit.Render<CampaignDetail>(p => p.Add(x => x.Id, campaignId));
+        page.WaitForElement("[data-testid=campaign-edit]", Wait).Click();
+
+        await page.Find("input[data-testid=campaign-edit-name]").InputAsync(new ChangeEventArgs { Value = "  " });
+        await page.Find("textarea[data-testid=campaign-edit-description]").ChangeAsync(new ChangeEventArgs { Value = "Founders in Berlin" });
+        page.Find("[data-testid=campaign-edit-save]").Click();
+        page.WaitForAssertion(() => page.Find("[data-testid=campaign-edit-error]").TextContent.Should().Contain("name is required"), Wait);
+        page.Find("textarea[data-testid=campaign-edit-description]").GetAttribute("value").Should().Be("Founders in Berlin");
+
+        await page.Find("input[data-testid=campaign-edit-name]").InputAsync(new ChangeEventArgs { Value = "Q4 outbound" });
+        page.Find("[data-testid=campaign-edit-save]").Click();
+        page.WaitForAssertion(() => page.Find("h1").TextContent.Should().Be("Q4 outbound"), Wait);
+        page.FindAll("[data-testid=campaign-edit-form]").Should().BeEmpty();
+        var stored = await _seed.QueryAsync(_context.TenantA, db => db.Campaigns.SingleAsync(c => c.Id == campaignId));
+        (stored.Name, stored.Description).Should().Be(("Q4 outbound", "Founders in Berlin"));
+    }
+
+    [Fact]
     public async Task Add_matching_leads_then_assign_a_sequence_enrolling_existing_leads_with_criteria()
     {
         var sequence = await _seed.SequenceAsync(_context.TenantA);

@@ -18,6 +18,8 @@ public static class CampaignsApi
         });
         group.MapGet("/{id:guid}", async Task<Ok<CampaignResponse>> (Guid id, CampaignService campaigns, CancellationToken ct) =>
             TypedResults.Ok(CampaignResponse.From(await campaigns.GetAsync(id, ct))));
+        group.MapPut("/{id:guid}", async Task<Ok<CampaignResponse>> (Guid id, CampaignInput body, CampaignService campaigns, CancellationToken ct) =>
+            TypedResults.Ok(CampaignResponse.From(await campaigns.UpdateAsync(id, body, ct))));
         group.MapPost("/{id:guid}/leads", async Task<Ok<AddLeadsResult>> (Guid id, AddLeadsRequest body, CampaignService campaigns, CancellationToken ct) =>
             TypedResults.Ok(await campaigns.AddLeadsAsync(id, body.LeadIds, ct)));
         return api;
