@@ -43,5 +43,15 @@ public static class EngineServiceCollectionExtensions
 [DisallowConcurrentExecution]
 public sealed class QueuePassJob(QueuePass pass) : IJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) => await pass.RunAsync(null, cancellationToken);
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await pass.RunAsync(null, cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // QueuePass logged it; the next interval runs the next pass. Rethrowing would only make Quartz log it twice.
+        }
+    }
 }

@@ -34,6 +34,22 @@ public sealed class QueuePass(
     /// <summary>Runs a pass over every tenant (the scheduler) or one tenant (process-queue).</summary>
     public async Task<PassResult> RunAsync(Guid? tenantId, CancellationToken ct = default)
     {
+        try
+        {
+            return await RunPassAsync(tenantId, ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            // A database or host failure mid-pass: what was committed stands (messages committed as "sending" become
+            // "unknown" once their lease runs out, never re-sent), and the claimed enrollments return to the queue
+            // when their leases expire. The next pass picks them up.
+            logger.LogError(e, "Queue pass failed; its claimed enrollments are retried by a later pass once their leases expire");
+            throw;
+        }
+    }
+
+    private async Task<PassResult> RunPassAsync(Guid? tenantId, CancellationToken ct)
+    {
         var startedAt = clock.GetUtcNow().UtcDateTime;
         var watch = Stopwatch.StartNew();
         var owner = $"{Guid.NewGuid():N}@{HostId}";

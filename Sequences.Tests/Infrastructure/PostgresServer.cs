@@ -20,14 +20,25 @@ public sealed class PostgresServer
 
     private readonly string _dir;
     private readonly int _port;
+    private readonly bool _asRoot;
 
-    private PostgresServer(string dir, int port)
+    private PostgresServer(string dir, int port, bool asRoot)
     {
         _dir = dir;
         _port = port;
+        _asRoot = asRoot;
     }
 
     public static Task<PostgresServer> InstanceAsync() => Shared.Value;
+
+    /// <summary>A server of its own, for a test that stops and restarts it: the shared one must stay up for the other classes.</summary>
+    public static Task<PostgresServer> StartDedicatedAsync() => StartAsync();
+
+    /// <summary>Stops the server as an operator's restart would (fast: open connections are terminated).</summary>
+    public Task StopAsync() => RunAsPostgresAsync(_asRoot, "pg_ctl", $"-D {_dir}/data -m fast -w stop");
+
+    /// <summary>Starts a stopped server again on the same port, so connection strings stay valid.</summary>
+    public Task StartAgainAsync() => RunAsPostgresAsync(_asRoot, "pg_ctl", StartArguments(_dir, _port));
 
     public string ConnectionString(string database, string role) =>
         $"Host=127.0.0.1;Port={_port};Database={database};Username={role};Password={Password};Pooling=true;Include Error Detail=true";
@@ -64,21 +75,27 @@ public sealed class PostgresServer
 
         var port = FreePort();
         await RunAsPostgresAsync(asRoot, "initdb", $"-D {dir}/data -U postgres --pwfile={dir}/pw --auth-host=scram-sha-256 --auth-local=trust -E UTF8 --locale=C.UTF-8 --no-sync");
-        await RunAsPostgresAsync(asRoot, "pg_ctl",
-            $"-D {dir}/data -w -l {dir}/log -o \"-p {port} -h 127.0.0.1 -k {dir}/sock -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300\" start");
+        await RunAsPostgresAsync(asRoot, "pg_ctl", StartArguments(dir, port));
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(asRoot, dir);
 
-        var server = new PostgresServer(dir, port);
+        var server = new PostgresServer(dir, port, asRoot);
         await ExecuteAsync(server.SuperuserConnection(),
             $"CREATE ROLE {OwnerRole} LOGIN PASSWORD '{Password}'; CREATE ROLE {AppRole} LOGIN PASSWORD '{Password}';");
         return server;
     }
+
+    private static string StartArguments(string dir, int port) =>
+        $"-D {dir}/data -w -l {dir}/log -o \"-p {port} -h 127.0.0.1 -k {dir}/sock -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300\" start";
 
     private static void Stop(bool asRoot, string dir)
     {
         try
         {
             RunAsPostgresAsync(asRoot, "pg_ctl", $"-D {dir}/data -m immediate -w stop").GetAwaiter().GetResult();
+        }
+        catch (InvalidOperationException)
+        {
+            // Already stopped (a test that restarts its own server may end with it down): removing the folder is what is left.
         }
         finally
         {

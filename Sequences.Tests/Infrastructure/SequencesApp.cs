@@ -141,9 +141,12 @@ public class PostgresApp : SequencesApp
 
     protected virtual IReadOnlyDictionary<string, string> ExtraSettings => new Dictionary<string, string>();
 
+    /// <summary>The shared server; a test that restarts PostgreSQL starts one of its own.</summary>
+    protected virtual Task<PostgresServer> ServerAsync() => PostgresServer.InstanceAsync();
+
     protected override async Task<IReadOnlyDictionary<string, string>> DatabaseSettingsAsync()
     {
-        PgServer = await PostgresServer.InstanceAsync();
+        PgServer = await ServerAsync();
         Database = await PgServer.CreateDatabaseAsync();
         return new Dictionary<string, string>(ExtraSettings)
         {

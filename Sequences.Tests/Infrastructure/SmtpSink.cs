@@ -43,6 +43,8 @@ public sealed class SmtpSink : IAsyncDisposable
     private int _failNextTimes;
     private int? _alwaysFailCode;
     private int? _acceptBeforeStall;
+    private bool _refusing;
+    private int _refused;
     private int _sessions;
     private int _connections;
     private bool _disposed;
@@ -96,6 +98,22 @@ public sealed class SmtpSink : IAsyncDisposable
         lock (_gate) _alwaysFailCode = code;
     }
 
+    /// <summary>Connections reset right after they were accepted, before the greeting (see <see cref="RefuseConnections"/>).</summary>
+    public int RefusedConnections => Volatile.Read(ref _refused);
+
+    /// <summary>Reset every new connection before the greeting, as a relay that is down would, until <see cref="AcceptConnections"/>.</summary>
+    public void RefuseConnections()
+    {
+        lock (_gate) _refusing = true;
+    }
+
+    public void AcceptConnections()
+    {
+        lock (_gate) _refusing = false;
+    }
+
+    private bool Refusing { get { lock (_gate) return _refusing; } }
+
     /// <summary>Accept <paramref name="accepted"/> more messages, then hold the reply to every later DATA until <see cref="ReleaseStalled"/> or disposal.</summary>
     public void StallAfter(int accepted)
     {
@@ -122,6 +140,7 @@ public sealed class SmtpSink : IAsyncDisposable
         {
             _failNextTimes = 0;
             _alwaysFailCode = null;
+            _refusing = false;
         }
         ReleaseStalled();
     }
@@ -268,6 +287,14 @@ public sealed class SmtpSink : IAsyncDisposable
         public async Task<ISecurableDuplexPipe> GetPipeAsync(ISessionContext context, CancellationToken cancellationToken)
         {
             var client = await sink._listener.AcceptTcpClientAsync(cancellationToken);
+            while (sink.Refusing)
+            {
+                // RST before any byte: the client sees the relay refuse it.
+                client.Client.LingerState = new LingerOption(true, 0);
+                client.Close();
+                Interlocked.Increment(ref sink._refused);
+                client = await sink._listener.AcceptTcpClientAsync(cancellationToken);
+            }
             client.NoDelay = true;
             context.Properties[EndpointListener.LocalEndPointKey] = sink._listener.LocalEndpoint;
             context.Properties[EndpointListener.RemoteEndPointKey] = client.Client.RemoteEndPoint!;

@@ -39,11 +39,12 @@ public sealed record ProcessQueueResponse(int Processed, int EmailsSent, int Fai
 }
 
 public sealed record QueueStatusResponse(int Due, int Scheduled, int InFlight, DateTime? OldestDueAt, double LagSeconds, int Unknown,
-    int FailedLastHour, LastPassResponse? LastPass)
+    int FailedLastHour, LastPassResponse? LastPass, int Retrying, DateTime? NextRetryAt)
 {
     public static QueueStatusResponse From(QueueStatus s) =>
         new(s.Due, s.Scheduled, s.InFlight, s.OldestDueAt, s.LagSeconds, s.Unknown, s.FailedLastHour,
-            s.LastPass is { } p ? new LastPassResponse(p.StartedAt, p.DurationMs, p.Processed, p.EmailsSent, p.Failed) : null);
+            s.LastPass is { } p ? new LastPassResponse(p.StartedAt, p.DurationMs, p.Processed, p.EmailsSent, p.Failed) : null,
+            s.Retrying, s.NextRetryAt);
 }
 
 public sealed record LastPassResponse(DateTime StartedAt, long DurationMs, int Processed, int EmailsSent, int Failed);
