@@ -90,6 +90,17 @@ public sealed class BenchApp : IAsyncDisposable
     public Task<int> CountSentMessagesAsync(CancellationToken ct = default) =>
         WithContextAsync(db => db.OutboundMessages.IgnoreQueryFilters().CountAsync(m => m.Status == Core.Mail.OutboundStatus.Sent, ct));
 
+    /// <summary>What the log says happened besides sending: why a pass sent fewer mails than were due.</summary>
+    public Task<string> DescribeNotSentAsync(CancellationToken ct = default) =>
+        WithContextAsync(async db =>
+        {
+            var rows = await db.ExecutionLog.IgnoreQueryFilters().AsNoTracking()
+                .Where(l => l.SequenceId == Sequence.SequenceId && l.ActionType != "email_sent" && l.ActionType != "completed" && l.ActionType != "enrolled")
+                .GroupBy(l => new { l.ActionType, l.ErrorMessage }).Select(g => new { g.Key.ActionType, g.Key.ErrorMessage, Count = g.Count() })
+                .OrderByDescending(g => g.Count).Take(5).ToListAsync(ct);
+            return rows.Count == 0 ? "the log shows nothing else" : "the log shows " + string.Join("; ", rows.Select(r => $"{r.Count} x {r.ActionType}{(r.ErrorMessage is null ? "" : $" ({r.ErrorMessage})")}"));
+        });
+
     /// <summary>One scheduler pass over every tenant.</summary>
     public Task<PassResult> RunPassAsync(CancellationToken ct = default) => _services.GetRequiredService<QueuePass>().RunAsync(null, ct);
 

@@ -54,7 +54,7 @@ public static class EngineScenario
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         if (result.EmailsSent != leads || sink.Accepted != leads)
-            throw new BenchException($"engine ({app.Database.Provider}): the pass sent {result.EmailsSent} and the sink accepted {sink.Accepted}, expected {leads}.");
+            throw new BenchException($"engine ({app.Database.Provider}): the pass sent {result.EmailsSent} and the sink accepted {sink.Accepted}, expected {leads}; " + await app.DescribeNotSentAsync(ct));
         return new EngineResult(app.Database.Provider, leads, watch.Elapsed, result.EmailsSent, seed, allocated,
             GC.CollectionCount(0) - g0, GC.CollectionCount(1) - g1, GC.CollectionCount(2) - g2, cpu);
     }

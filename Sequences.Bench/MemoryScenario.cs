@@ -62,7 +62,7 @@ public static class MemoryScenario
             watch.Stop();
             var peak = Math.Max(sampler.Max, resetWorked ? ProcessMemory.PeakWorkingSet() : 0);
             if (pass.EmailsSent != leads || sink.Accepted != leads)
-                throw new BenchException($"memory ({provider}): the pass sent {pass.EmailsSent} and the sink accepted {sink.Accepted}, expected {leads}.");
+                throw new BenchException($"memory ({provider}): the pass sent {pass.EmailsSent} and the sink accepted {sink.Accepted}, expected {leads}; " + await app.DescribeNotSentAsync(ct));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{ResultPrefix}{peak} {before} {(long)watch.Elapsed.TotalMilliseconds} {pass.EmailsSent}"));
         }

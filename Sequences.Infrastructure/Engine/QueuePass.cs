@@ -53,7 +53,7 @@ public sealed class QueuePass(
         var startedAt = clock.GetUtcNow().UtcDateTime;
         var watch = Stopwatch.StartNew();
         var owner = $"{Guid.NewGuid():N}@{HostId}";
-        if (owner.Length > 100) owner = owner[..100];
+        if (owner.Length > 96) owner = owner[..96];
         var counters = new PassCounters();
         var runtimes = new ConcurrentDictionary<Guid, SequenceRuntime>();
         var pacer = new SendPacer();
@@ -65,8 +65,11 @@ public sealed class QueuePass(
             if (expired > 0) logger.LogWarning("{Count} message(s) were left sending by a host that stopped; marked unknown, not re-sent", expired);
         }
 
+        // Each worker claims under its own owner: with one owner for the pass, a worker could claim a batch whose
+        // lease ran out while another worker of the same pass was still on it, and the lease fence, comparing
+        // owners, would let both write.
         var workers = Enumerable.Range(0, Math.Max(1, options.Value.Parallelism))
-            .Select(_ => RunWorkerAsync(tenantId, owner, counters, runtimes, pacer, ct));
+            .Select(i => RunWorkerAsync(tenantId, $"{i}.{owner}", counters, runtimes, pacer, ct));
         await Task.WhenAll(workers);
 
         var result = new PassResult(counters.Processed, counters.Sent, counters.Failed, watch.ElapsedMilliseconds, startedAt);
