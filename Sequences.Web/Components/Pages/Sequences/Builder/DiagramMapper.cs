@@ -133,19 +133,18 @@ public sealed class DiagramMapper
                 if (i + 1 < steps.Count) Add(node.Next, _nodes[steps[i + 1].Id], $"{steps[i].Id}-next");
                 continue;
             }
-            if (Document.BranchTarget(steps[i], true) is { } yes) Add(node.Yes!, _nodes[yes.Id], $"{steps[i].Id}-yes", "Yes", "#2e7d32");
-            if (Document.BranchTarget(steps[i], false) is { } no) Add(node.No!, _nodes[no.Id], $"{steps[i].Id}-no", "No", "#c62828");
+            if (Document.BranchTarget(steps[i], true) is { } yes) Add(node.Yes!, _nodes[yes.Id], $"{steps[i].Id}-yes", "#2e7d32");
+            if (Document.BranchTarget(steps[i], false) is { } no) Add(node.No!, _nodes[no.Id], $"{steps[i].Id}-no", "#c62828");
         }
     }
 
-    private void Add(StepPortModel from, StepNodeModel to, string id, string? label = null, string? color = null)
+    private void Add(StepPortModel from, StepNodeModel to, string id, string? color = null)
     {
         var link = new LinkModel(id, new SinglePortAnchor(from), new SinglePortAnchor(to.In))
         {
             TargetMarker = LinkMarker.Arrow,
         };
         if (color is not null) link.Color = color;
-        if (label is not null) link.Labels.Add(new LinkLabelModel(link, label));
         Diagram.Links.Add(link);
     }
 
