@@ -41,6 +41,7 @@ public sealed partial class SequenceBuilder : IDisposable
     private bool _dirty;
     private bool _busy;
     private bool _readOnly;
+    private bool _canvasReady;
 
     public SequenceBuilder()
     {
@@ -68,6 +69,7 @@ public sealed partial class SequenceBuilder : IDisposable
         _mapper = new DiagramMapper(_diagram, _doc);
         _mapper.DocumentChanged += OnDiagramChanged;
         _diagram.SelectionChanged += OnSelectionChanged;
+        _diagram.ContainerChanged += OnContainerChanged;
     }
 
     [Parameter]
@@ -173,6 +175,14 @@ public sealed partial class SequenceBuilder : IDisposable
             StateHasChanged();
         });
 
+    /// <summary>Drops can be placed only once the canvas knows where it is on the screen.</summary>
+    private void OnContainerChanged()
+    {
+        if (_canvasReady || _diagram.Container is null) return;
+        _canvasReady = true;
+        _ = InvokeAsync(StateHasChanged);
+    }
+
     private void OnSelectionChanged(SelectableModel model) =>
         _ = InvokeAsync(() =>
         {
@@ -204,8 +214,9 @@ public sealed partial class SequenceBuilder : IDisposable
     {
         if (_dragging is not { } type) return;
         _dragging = null;
-        var point = _diagram.GetRelativeMousePoint(e.ClientX, e.ClientY);
-        await InsertAsync(type, _mapper.FindInsertIndex(point) ?? _doc.Steps.Count);
+        // Before the canvas has measured itself there is no point to hit: append.
+        var index = _diagram.Container is null ? null : _mapper.FindInsertIndex(_diagram.GetRelativeMousePoint(e.ClientX, e.ClientY));
+        await InsertAsync(type, index ?? _doc.Steps.Count);
     }
 
     private Task OnListMovedAsync(StepMove move)
@@ -385,5 +396,6 @@ public sealed partial class SequenceBuilder : IDisposable
     {
         _mapper.DocumentChanged -= OnDiagramChanged;
         _diagram.SelectionChanged -= OnSelectionChanged;
+        _diagram.ContainerChanged -= OnContainerChanged;
     }
 }
