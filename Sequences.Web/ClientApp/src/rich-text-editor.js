@@ -38,7 +38,8 @@ export function create(element, dotnet, html, readOnly) {
         element,
         editable: !readOnly,
         content: lastHtml,
-        extensions: [StarterKit.configure({ link: { openOnClick: false, autolink: true } })],
+        // No autolinking: "lead.company" looks like a domain, and turning it into a link would break {{ lead.company }}.
+        extensions: [StarterKit.configure({ link: { openOnClick: false, autolink: false, linkOnPaste: false } })],
         editorProps: { attributes: { class: 'rte-content', 'data-testid': 'rich-text-content' } },
         onUpdate: ({ editor: e }) => {
             const next = htmlOf(e);
