@@ -94,6 +94,37 @@ public sealed class SequencePreviewDialogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_what_if_engagement_changes_the_timeline()
+    {
+        var hello = Guid.NewGuid();
+        var document = new SequenceInput
+        {
+            Name = "Branching draft",
+            Settings = new SequenceSettings { SendWindow = new SendWindow("00:00", "24:00"), BusinessDaysOnly = false },
+            Steps =
+            [
+                new StepInput { Id = hello, StepType = StepType.Email, SubjectLine = "Hello", BodyHtml = "<p>Hi</p>" },
+                new StepInput
+                {
+                    Id = Guid.NewGuid(), StepType = StepType.Condition, ConditionType = ConditionType.IfOpened, DelayDays = 1,
+                    ConditionValue = new ConditionValue { OnFalse = "stop" },
+                },
+                new StepInput { Id = Guid.NewGuid(), StepType = StepType.Email, SubjectLine = "Glad you looked", BodyHtml = "<p>More</p>" },
+            ],
+        };
+        var service = _context.Bunit.Services.GetRequiredService<IDialogService>();
+        await _dialogs.InvokeAsync(() => SequencePreviewDialog.ShowAsync(service, document, null));
+        _dialogs.WaitForAssertion(() => _dialogs.FindAll("[data-testid=timeline-entry]").Should().NotBeEmpty(), Wait);
+        _dialogs.FindAll("[data-testid=timeline-entry][data-action=email_sent]").Should().ContainSingle("nobody opened the first email");
+
+        // The new row is "opens the first email an hour later".
+        _dialogs.Find("button[data-testid=whatif-add]").Click();
+
+        _dialogs.WaitForAssertion(() => _dialogs.FindAll("[data-testid=timeline-entry][data-action=email_sent]").Should().HaveCount(2), Wait);
+        _dialogs.FindAll("[data-testid=whatif-row]").Should().ContainSingle();
+    }
+
+    [Fact]
     public async Task A_test_send_goes_through_the_mail_transport()
     {
         await OpenAsync();
