@@ -54,6 +54,7 @@ public static class DependencyInjection
         services.AddScoped<BootstrapService>();
         services.AddScoped<SequenceService>();
         services.AddScoped<StepService>();
+        services.AddScoped<SequencePreviewService>();
         services.AddScoped<LeadService>();
         services.AddScoped<CampaignService>();
         services.AddScoped<Suppressions.SuppressionService>();

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Sequences.Core.Common;
 using Sequences.Core.Engine;
-using Sequences.Core.Leads;
-using Sequences.Core.Tracking;
+using Sequences.Core.Sequences;
 using Sequences.Infrastructure.Campaigns;
 using Sequences.Infrastructure.Engine;
 using Sequences.Infrastructure.Sequences;
@@ -57,31 +55,13 @@ public static class EngineApi
         return api;
     }
 
-    private static async Task<Ok<TimelineResponse>> Simulate(Guid id, SimulateRequest body, SequenceService sequences, TimeProvider clock, CancellationToken ct)
+    private static async Task<Ok<TimelineResponse>> Simulate(Guid id, SimulateRequest body, SequenceService sequences, SequencePreviewService preview, CancellationToken ct)
     {
         var sequence = await sequences.GetAsync(id, ct);
-        var issues = new List<ValidationIssue>();
-        if (body.Lead?.Timezone is { } tz && !TimeZones.IsIana(tz))
-            issues.Add(ValidationIssue.Error("lead.timezone", "invalid_timezone", $"'{tz}' is not an IANA time zone."));
-        var horizon = body.HorizonDays ?? 60;
-        if (horizon is < 1 or > Simulator.MaxHorizonDays)
-            issues.Add(ValidationIssue.Error("horizon_days", "out_of_range", $"horizon_days must be from 1 to {Simulator.MaxHorizonDays}."));
-        var events = new List<SimulatedEvent>();
-        var stepIds = sequence.Steps.Select(s => s.Id).ToHashSet();
-        for (var i = 0; i < (body.Events?.Count ?? 0); i++)
-        {
-            var e = body.Events![i];
-            var type = e.Type switch { "opened" => EngagementType.Opened, "clicked" => EngagementType.Clicked, "replied" => EngagementType.Replied, _ => (EngagementType?)null };
-            if (type is null) issues.Add(ValidationIssue.Error($"events[{i}].type", "invalid_event", "type must be opened, clicked or replied."));
-            if (e.AfterStepId is not { } sid || !stepIds.Contains(sid)) issues.Add(ValidationIssue.Error($"events[{i}].after_step_id", "unknown_step", "after_step_id must name a step of this sequence."));
-            if (e.AfterHours is not { } h || h < 0 || h > 24 * Simulator.MaxHorizonDays || !double.IsFinite(h)) issues.Add(ValidationIssue.Error($"events[{i}].after_hours", "out_of_range", "after_hours must be a number of hours from 0."));
-            if (type is { } t && e.AfterStepId is { } s && e.AfterHours is { } hours) events.Add(new SimulatedEvent(t, s, hours));
-        }
-        if (issues.Count > 0) throw new InputRejectedException(issues);
-
-        var zone = TimeZones.Resolve(body.Lead?.Timezone, sequence.Settings.Timezone);
-        var start = body.StartAt is { } at ? DateTime.SpecifyKind(at.Kind == DateTimeKind.Local ? at.ToUniversalTime() : at, DateTimeKind.Utc) : clock.GetUtcNow().UtcDateTime;
-        var plan = new SequencePlan(sequence.Id, sequence.Steps, sequence.Settings);
-        return TypedResults.Ok(new TimelineResponse(Simulator.Run(plan, zone, start, events, horizon)));
+        var document = new SequenceInput { Name = sequence.Name, Settings = sequence.Settings, Steps = sequence.Steps.OrderBy(s => s.StepOrder).Select(StepMapper.ToInput).ToList() };
+        var request = new SimulationRequest(body.Lead?.Timezone, body.StartAt,
+            body.Events?.Select(e => new SimulationEventInput(e.Type, e.AfterStepId, e.AfterHours)).ToList(), body.HorizonDays);
+        var result = await preview.SimulateAsync(document, request, sequence.Id, ct);
+        return TypedResults.Ok(new TimelineResponse(result.Timeline));
     }
 }

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Sequences.Infrastructure.Bootstrap;
+using Sequences.Infrastructure.Templates;
+
+namespace Sequences.Tests.Browser;
+
+/// <summary>The TipTap editor from the project's own npm build, in Chromium: it loads in the template editor, typing
+/// changes the saved html, and Liquid variables come through untouched.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class RichTextEditorBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
+{
+    private const float Timeout = 20_000;
+    private static readonly LocatorAssertionsToBeVisibleOptions Visible = new() { Timeout = Timeout };
+
+    [Fact]
+    public async Task Typing_in_the_rich_text_editor_changes_the_saved_html_and_keeps_liquid_intact()
+    {
+        await using var context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1440, Height = 900 } });
+        var page = await context.NewPageAsync();
+        await SignInAsync(page);
+        await page.GotoAsync($"{app.BaseUrl}/templates");
+        await Assertions.Expect(page.Locator("[data-testid=page-header][data-interactive=true]")).ToBeVisibleAsync(Visible);
+
+        await page.GetByTestId("template-new").ClickAsync();
+        await page.GetByTestId("template-name").FillAsync("Rich text check");
+        await page.GetByTestId("template-subject").FillAsync("Hello {{ lead.first_name }}");
+        var editor = page.Locator("[data-testid=template-body-html][data-ready=true] [data-testid=rich-text-content]");
+        await Assertions.Expect(editor).ToBeVisibleAsync(Visible);
+
+        // A new template starts from a short greeting; replace it.
+        await editor.ClickAsync();
+        await page.Keyboard.PressAsync("Control+a");
+        await page.Keyboard.PressAsync("Delete");
+        await page.Keyboard.TypeAsync("Dear ");
+        await page.GetByTestId("template-variables").GetByText("{{ lead.first_name }}").ClickAsync();
+        await page.Keyboard.TypeAsync(", welcome {% if lead.company %}from {{ lead.company }}{% endif %}!");
+        await page.Keyboard.PressAsync("Control+b");
+        await page.Keyboard.TypeAsync("Bold move");
+        await Assertions.Expect(page.GetByTestId("template-preview-subject")).ToHaveTextAsync("Hello Jane", new() { Timeout = Timeout });
+        await Assertions.Expect(page.GetByTestId("template-preview-html")).ToHaveAttributeAsync("srcdoc",
+            new System.Text.RegularExpressions.Regex("Dear Jane, welcome from Acme Corp!"), new() { Timeout = Timeout });
+        await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("rich-text-editor"), FullPage = true });
+
+        await page.GetByTestId("template-save").ClickAsync();
+
+        await Assertions.Expect(page.Locator("[data-testid=template-row][data-built-in=false]")).ToHaveCountAsync(1, new() { Timeout = Timeout });
+        var saved = await app.AsTenantAsync(BootstrapService.DemoEmail, async services =>
+            (await services.GetRequiredService<TemplateService>().ListAsync("Rich text check")).Single());
+        saved.BodyHtml.Should().Be("<p>Dear {{ lead.first_name }}, welcome {% if lead.company %}from {{ lead.company }}{% endif %}!<strong>Bold move</strong></p>");
+    }
+
+    private async Task SignInAsync(IPage page)
+    {
+        var (email, password) = app.DemoLogin;
+        await page.GotoAsync($"{app.BaseUrl}/login");
+        await page.GetByTestId("login-email").FillAsync(email);
+        await page.GetByTestId("login-password").FillAsync(password);
+        await page.GetByTestId("login-submit").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("current-user")).ToBeVisibleAsync(Visible);
+    }
+}

@@ -1,0 +1,77 @@
+// The builder's and template editor's rich text editor: TipTap behind a tiny API that
+// RichTextEditor.razor drives through IJSObjectReference.
+import { Editor } from '@tiptap/core';
+import StarterKit from '@tiptap/starter-kit';
+
+// Liquid tags are plain text to the editor, but the HTML serializer escapes <, > and & inside
+// them ({% if a < b %} would become {% if a &lt; b %}); put them back so Liquid reads what the user wrote.
+const LIQUID = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g;
+const ENTITIES = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&nbsp;': ' ' };
+
+export function restoreLiquid(html) {
+    return html.replace(LIQUID, tag => tag.replace(/&(?:amp|lt|gt|nbsp);/g, entity => ENTITIES[entity]));
+}
+
+function htmlOf(editor) {
+    // An empty document serialises as <p></p>; the server must see "no body", not an empty paragraph.
+    return editor.isEmpty ? '' : restoreLiquid(editor.getHTML());
+}
+
+const COMMANDS = {
+    bold: chain => chain.toggleBold(),
+    italic: chain => chain.toggleItalic(),
+    underline: chain => chain.toggleUnderline(),
+    bulletList: chain => chain.toggleBulletList(),
+    orderedList: chain => chain.toggleOrderedList(),
+    heading: chain => chain.toggleHeading({ level: 2 }),
+    undo: chain => chain.undo(),
+    redo: chain => chain.redo(),
+};
+
+/**
+ * Mounts an editor in `element`. Every user edit calls `dotnet.invokeMethodAsync('OnEditorChanged', html)`.
+ * Returns the handle the component keeps as an IJSObjectReference.
+ */
+export function create(element, dotnet, html, readOnly) {
+    let lastHtml = html ?? '';
+    const editor = new Editor({
+        element,
+        editable: !readOnly,
+        content: lastHtml,
+        // No autolinking: "lead.company" looks like a domain, and turning it into a link would break {{ lead.company }}.
+        extensions: [StarterKit.configure({ link: { openOnClick: false, autolink: false, linkOnPaste: false } })],
+        editorProps: { attributes: { class: 'rte-content', 'data-testid': 'rich-text-content' } },
+        onUpdate: ({ editor: e }) => {
+            const next = htmlOf(e);
+            if (next === lastHtml) return;
+            lastHtml = next;
+            dotnet.invokeMethodAsync('OnEditorChanged', next).catch(() => { /* circuit gone: nothing to tell */ });
+        },
+    });
+
+    return {
+        setContent(value) {
+            const next = value ?? '';
+            if (next === lastHtml) return;
+            lastHtml = next;
+            editor.commands.setContent(next, { emitUpdate: false });
+        },
+        setEditable(editable) {
+            editor.setEditable(!!editable, false);
+        },
+        insertText(text) {
+            // Plain text, not HTML: "{{ lead.first_name }}" must land as typed characters.
+            editor.chain().focus().insertContent({ type: 'text', text }).run();
+        },
+        run(command) {
+            const apply = COMMANDS[command];
+            if (apply) apply(editor.chain().focus()).run();
+        },
+        getHtml() {
+            return htmlOf(editor);
+        },
+        destroy() {
+            editor.destroy();
+        },
+    };
+}
