@@ -48,7 +48,7 @@ public sealed class BuilderBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         // One step of each type, each dropped on empty canvas (to the right of the chain): they append in order.
         await DropAsync(page, "palette-email", 1);
         await page.GetByTestId("email-subject").FillAsync("Hello {{ lead.first_name }}");
-        await page.GetByTestId("email-body").FillAsync("<p>Nice to meet you.</p>");
+        await BodyAsync(page, "Nice to meet you.");
         await Assertions.Expect(nodes.Nth(0).GetByTestId("step-node-detail")).ToHaveTextAsync("Hello {{ lead.first_name }}", new() { Timeout = Timeout });
 
         await DropAsync(page, "palette-delay", 2);
@@ -59,7 +59,7 @@ public sealed class BuilderBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         await DropAsync(page, "palette-condition", 3);
         await DropAsync(page, "palette-email", 4);
         await page.GetByTestId("email-subject").FillAsync("Following up");
-        await page.GetByTestId("email-body").FillAsync("<p>Any thoughts?</p>");
+        await BodyAsync(page, "Any thoughts?");
         await DropAsync(page, "palette-action", 5);
 
         // Draw the condition's no-branch onto the action: it skips the follow-up email.
@@ -97,6 +97,15 @@ public sealed class BuilderBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         stored.Steps.Select(s => s.StepType).Should().Equal(StepType.Email, StepType.Delay, StepType.Condition, StepType.Email, StepType.Action);
         stored.Steps[2].ConditionValue!.OnFalse.Should().Be(stored.Steps[4].Id.ToString());
         stored.Steps[0].SubjectLine.Should().Be("Hello {{ lead.first_name }}");
+        stored.Steps[0].BodyHtml.Should().Be("<p>Nice to meet you.</p>");
+
+        // Preview with a real lead: her name in the rendered subject.
+        await page.GetByTestId("preview-open").ClickAsync();
+        await page.GetByTestId("preview-lead").FillAsync("Grace");
+        await page.GetByTestId("preview-lead-option").Filter(new() { HasText = "Grace" }).First.ClickAsync(new() { Timeout = Timeout });
+        await Assertions.Expect(page.GetByTestId("preview-subject").First).ToHaveTextAsync("Hello Grace", new() { Timeout = Timeout });
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(page.GetByTestId("preview-dialog")).ToHaveCountAsync(0, Count);
         (stored.Steps[1].DelayDays, stored.Steps[1].DelayHours).Should().Be((3, 4));
 
         // Export, then import the file: a new sequence with the same steps.
@@ -114,6 +123,14 @@ public sealed class BuilderBrowserTests(BrowserApp app) : IClassFixture<BrowserA
     }
 
     /// <summary>HTML5 drag from the palette to an empty spot right of the chain; waits for the new node.</summary>
+    /// <summary>Types into the rich text editor of the selected email step.</summary>
+    private static async Task BodyAsync(IPage page, string text)
+    {
+        var editor = page.GetByTestId("email-body");
+        await Assertions.Expect(editor).ToHaveAttributeAsync("data-ready", "true", new() { Timeout = Timeout });
+        await editor.Locator(".ProseMirror").FillAsync(text);
+    }
+
     private static async Task DropAsync(IPage page, string paletteTestId, int expectedNodes)
     {
         await page.GetByTestId(paletteTestId).DragToAsync(page.GetByTestId("builder-canvas"), new() { TargetPosition = new() { X = 600, Y = 200 } });

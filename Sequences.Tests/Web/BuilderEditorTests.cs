@@ -19,13 +19,16 @@ public sealed class BuilderEditorTests : IAsyncLifetime
     public async Task DisposeAsync() => await _context.DisposeAsync();
 
     [Fact]
-    public void Email_editor_binds_subject_body_and_plain_text()
+    public async Task Email_editor_binds_subject_body_and_plain_text()
     {
         var step = StepDraft.New(StepType.Email);
         var editor = RenderEmail(step, []);
 
         editor.Find("input[data-testid=email-subject]").Input("Hi {{ lead.first_name }}");
-        editor.Find("textarea[data-testid=email-body]").Input("<p>Welcome aboard</p>");
+        // The rich text editor is JavaScript; what it reports back is its ValueChanged.
+        var body = editor.FindComponent<global::Sequences.Web.Components.Shared.RichTextEditor>();
+        body.Find("[data-testid=email-body]");
+        await editor.InvokeAsync(() => body.Instance.ValueChanged.InvokeAsync("<p>Welcome aboard</p>"));
         editor.Find("textarea[data-testid=email-text]").Input("Welcome aboard");
 
         step.SubjectLine.Should().Be("Hi {{ lead.first_name }}");

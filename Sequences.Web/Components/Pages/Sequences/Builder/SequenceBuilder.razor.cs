@@ -338,16 +338,7 @@ public sealed partial class SequenceBuilder : IDisposable
         }
     }
 
-    private async Task PreviewAsync()
-    {
-        var parameters = new DialogParameters<SequencePreviewDialog>
-        {
-            { d => d.Sequence, _doc.ToInput() },
-            { d => d.SequenceId, _id },
-        };
-        await Dialogs.ShowAsync<SequencePreviewDialog>("Preview", parameters,
-            new DialogOptions { MaxWidth = MaxWidth.Large, FullWidth = true, CloseButton = true });
-    }
+    private Task PreviewAsync() => SequencePreviewDialog.ShowAsync(Dialogs, _doc.ToInput(), _id);
 
     private async Task ExportAsync()
     {
