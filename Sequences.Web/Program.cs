@@ -7,6 +7,7 @@ using Sequences.Web.Api;
 using Sequences.Web.Auth;
 using Sequences.Web.Components;
 using Sequences.Web.Hosting;
+using Sequences.Web.Security;
 using Sequences.Web.Tracking;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -14,14 +15,17 @@ builder.Configuration.AddRootAppSettings(builder.Environment);
 builder.WebHost.UseStaticWebAssets();
 builder.Services.AddSequencesInfrastructure(builder.Configuration);
 builder.Services.AddSequencesWeb();
+builder.Services.AddSequencesRateLimits(builder.Configuration);
 
 var app = builder.Build();
 await app.InitializeDatabaseAsync();
 app.LearnPublicUrl();
 
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseBodySizeLimit();
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseTenantContext();
