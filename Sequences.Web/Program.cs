@@ -24,6 +24,7 @@ app.LearnPublicUrl();
 app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseApiProblemStatusCodes();
 app.UseBodySizeLimit();
 app.UseRateLimiter();
 app.UseAuthentication();
