@@ -7,6 +7,7 @@ using Sequences.Web.Api;
 using Sequences.Web.Auth;
 using Sequences.Web.Components;
 using Sequences.Web.Hosting;
+using Sequences.Web.Observability;
 using Sequences.Web.Security;
 using Sequences.Web.Tracking;
 
@@ -16,6 +17,7 @@ builder.WebHost.UseStaticWebAssets();
 builder.Services.AddSequencesInfrastructure(builder.Configuration);
 builder.Services.AddSequencesWeb();
 builder.Services.AddSequencesRateLimits(builder.Configuration);
+builder.Services.AddSequencesTelemetry(builder.Configuration);
 
 var app = builder.Build();
 await app.InitializeDatabaseAsync();
