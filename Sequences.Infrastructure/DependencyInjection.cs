@@ -9,6 +9,7 @@ using Sequences.Infrastructure.Bootstrap;
 using Sequences.Infrastructure.Campaigns;
 using Sequences.Infrastructure.Engine;
 using Sequences.Infrastructure.Mail;
+using Sequences.Infrastructure.Observability;
 using Sequences.Infrastructure.Identity;
 using Sequences.Infrastructure.Leads;
 using Sequences.Infrastructure.Persistence;
@@ -63,6 +64,7 @@ public static class DependencyInjection
         services.AddSequencesEngine(configuration);
         services.AddSequencesReplies(configuration);
         services.AddSequencesDashboards();
+        services.AddSequencesObservability(configuration);
         return services;
     }
 

@@ -7,6 +7,8 @@ using Sequences.Web.Api;
 using Sequences.Web.Auth;
 using Sequences.Web.Components;
 using Sequences.Web.Hosting;
+using Sequences.Web.Observability;
+using Sequences.Web.Security;
 using Sequences.Web.Tracking;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -14,14 +16,19 @@ builder.Configuration.AddRootAppSettings(builder.Environment);
 builder.WebHost.UseStaticWebAssets();
 builder.Services.AddSequencesInfrastructure(builder.Configuration);
 builder.Services.AddSequencesWeb();
+builder.Services.AddSequencesRateLimits(builder.Configuration);
+builder.Services.AddSequencesTelemetry(builder.Configuration);
 
 var app = builder.Build();
 await app.InitializeDatabaseAsync();
 app.LearnPublicUrl();
 
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseApiProblemStatusCodes();
 app.UseBodySizeLimit();
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseTenantContext();

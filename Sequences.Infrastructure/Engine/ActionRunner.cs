@@ -81,6 +81,12 @@ public sealed class ActionRunner(IHttpClientFactory http, TimeProvider clock, IL
                 error = $"HTTP {(int)response.StatusCode}";
                 if ((int)response.StatusCode is >= 400 and < 500 and not 408 and not 429) break;
             }
+            catch (HttpRequestException e) when (e.InnerException is WebhookRefusedException refused)
+            {
+                // Retrying cannot help: the address is refused by configuration, not unreachable.
+                logger.LogWarning("Webhook {Url} for lead {LeadId} step {StepId} refused: {Error}", uri, lead.Id, step.Id, refused.Message);
+                return new ActionOutcome(false, $"Webhook refused: {refused.Message}", new Dictionary<string, string> { ["url"] = uri.ToString() });
+            }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
             {
                 error = e is TaskCanceledException ? "timed out after 10 s" : e.Message;

@@ -21,7 +21,12 @@ public static class EngineServiceCollectionExtensions
         services.AddScoped<EnrollmentService>();
         services.AddScoped<SequenceLifecycle>();
         services.AddScoped<QueueHealth>();
-        services.AddHttpClient(ActionRunner.WebhookClient);
+        services.Configure<WebhookOptions>(configuration.GetSection(WebhookOptions.Section));
+        services.AddHttpClient(ActionRunner.WebhookClient).ConfigurePrimaryHttpMessageHandler(sp =>
+        {
+            var webhooks = sp.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<WebhookOptions>>();
+            return WebhookAddressGuard.CreateHandler(() => webhooks.CurrentValue.AllowPrivate);
+        });
 
         if (options.SchedulerEnabled)
         {

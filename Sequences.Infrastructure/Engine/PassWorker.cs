@@ -149,6 +149,11 @@ internal sealed class PassWorker(
     /// <summary>One broken enrollment must not hold up the batch: log it and retry it later.</summary>
     private async Task<T?> GuardAsync<T>(SequencesDbContext db, EnrollmentRun run, Func<Task<T?>> work) where T : class
     {
+        // Everything logged for this enrollment (transport, actions, errors) carries its ids as structured fields.
+        using var scope = logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["LeadId"] = run.State.LeadId, ["SequenceId"] = run.State.SequenceId, ["StepId"] = run.State.CurrentStepId, ["EnrollmentId"] = run.State.Id,
+        });
         try
         {
             return await work();

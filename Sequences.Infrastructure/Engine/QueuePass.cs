@@ -24,6 +24,8 @@ public sealed class QueuePass(
     IConfiguration configuration,
     TimeProvider clock,
     PassHistory history,
+    Observability.SequencesMetrics metrics,
+    Observability.QueueProbe probe,
     ILogger<QueuePass> logger)
 {
     private static readonly string HostId = $"{Environment.MachineName}:{Environment.ProcessId}";
@@ -50,6 +52,8 @@ public sealed class QueuePass(
 
     private async Task<PassResult> RunPassAsync(Guid? tenantId, CancellationToken ct)
     {
+        using var activity = Observability.SequencesMetrics.ActivitySource.StartActivity("queue pass");
+        activity?.SetTag("sequences.tenant_id", tenantId?.ToString() ?? "all");
         var startedAt = clock.GetUtcNow().UtcDateTime;
         var watch = Stopwatch.StartNew();
         var owner = $"{Guid.NewGuid():N}@{HostId}";
@@ -74,6 +78,9 @@ public sealed class QueuePass(
 
         var result = new PassResult(counters.Processed, counters.Sent, counters.Failed, watch.ElapsedMilliseconds, startedAt);
         await history.RecordAsync(result, tenantId, ct);
+        metrics.PassCompleted(result.Processed, result.EmailsSent, result.Failed, watch.Elapsed);
+        activity?.SetTag("sequences.processed", result.Processed).SetTag("sequences.emails_sent", result.EmailsSent).SetTag("sequences.failed", result.Failed);
+        await probe.MeasureAsync(ct);
         if (result.Processed > 0)
             logger.LogInformation("Queue pass: {Processed} enrollments, {Sent} sent, {Failed} failed in {Duration} ms", result.Processed, result.EmailsSent, result.Failed, result.DurationMs);
         return result;

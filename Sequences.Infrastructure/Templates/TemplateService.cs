@@ -3,6 +3,7 @@ using Sequences.Core.Common;
 using Sequences.Core.Leads;
 using Sequences.Core.Templates;
 using Sequences.Core.Tenants;
+using Sequences.Infrastructure.Mail;
 using Sequences.Infrastructure.Persistence;
 
 namespace Sequences.Infrastructure.Templates;
@@ -119,7 +120,7 @@ public sealed class TemplateService(IDbContextFactory<SequencesDbContext> contex
             }
         }
         var text = string.IsNullOrWhiteSpace(input.BodyText) ? "" : Render(input.BodyText, false);
-        return new TemplatePreview(Render(input.SubjectLine, false), Render(input.BodyHtml, true), text, issues);
+        return new TemplatePreview(Render(input.SubjectLine, false), DisplayHtml.Sanitize(Render(input.BodyHtml, true)) ?? "", text, issues);
     }
 
     /// <summary>Errors (missing name, Liquid that does not parse, sizes) and warnings (variables no lead provides).</summary>

@@ -13,11 +13,16 @@ namespace Sequences.Tests.Engine;
 public sealed class SqliteEngineApp : SqliteApp
 {
     protected override bool UseFakeClock => true;
+
+    // The webhook tests post to a receiver on loopback.
+    protected override IReadOnlyDictionary<string, string> ExtraSettings => new Dictionary<string, string> { ["Webhooks:AllowPrivate"] = "true" };
 }
 
 public sealed class PostgresEngineApp : PostgresApp
 {
     protected override bool UseFakeClock => true;
+
+    protected override IReadOnlyDictionary<string, string> ExtraSettings => new Dictionary<string, string> { ["Webhooks:AllowPrivate"] = "true" };
 }
 
 /// <summary>Shared moves of the engine tests: a started sequence, leads, enrollments, passes.</summary>

@@ -80,6 +80,9 @@ public abstract class SequencesApp : WebApplicationFactory<Program>, IAsyncLifet
             ["Tracking:BaseUrl"] = "https://sequences.test",
             ["Sequences:Engine:PollInterval"] = "01:00:00",
             ["Sequences:Replies:PollInterval"] = "01:00:00",
+            // Every test client shares one address: limits are the RateLimitTests' business, not every test's.
+            ["RateLimits:LoginPerMinute"] = "100000",
+            ["RateLimits:TrackingPerMinute"] = "100000",
             ["Sequences:Bootstrap:Tenants:0:Name"] = "Tenant A",
             ["Sequences:Bootstrap:Tenants:0:ApiKey"] = KeyA,
             ["Sequences:Bootstrap:Tenants:0:AdminEmail"] = AdminA,

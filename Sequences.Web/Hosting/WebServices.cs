@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using MudBlazor.Services;
 using Sequences.Core.Common;
+using Sequences.Infrastructure.Observability;
 using Sequences.Infrastructure.Persistence;
 using Sequences.Web.Api;
 using Sequences.Web.Auth;
@@ -29,7 +30,7 @@ public static class WebServices
             doc.Info.Description = "Multi-touch email sequences. Authenticate with 'Authorization: Bearer <api key>'.";
             return Task.CompletedTask;
         }));
-        services.AddHealthChecks().AddDbContextCheck<SequencesDbContext>("database");
+        services.AddHealthChecks().AddDbContextCheck<SequencesDbContext>("database").AddSequencesChecks();
         return services;
     }
 

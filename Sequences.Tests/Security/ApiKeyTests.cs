@@ -1,0 +1,41 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Sequences.Infrastructure.Identity;
+using Sequences.Infrastructure.Persistence;
+using Sequences.Tests.Infrastructure;
+
+namespace Sequences.Tests.Security;
+
+/// <summary>API keys are stored only as hashes and stop working the moment they are revoked.</summary>
+[Collection(SqliteCollection.Name)]
+public sealed class ApiKeyTests(SqliteApp app) : IClassFixture<SqliteApp>
+{
+    [Fact]
+    public async Task A_key_is_stored_hashed_and_a_revoked_key_is_a_401_problem_at_once()
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var admin = (await scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>().FindByEmailAsync(SequencesApp.AdminA))!;
+        var keys = scope.ServiceProvider.GetRequiredService<ApiKeyService>();
+        var key = await keys.CreateAsync(admin.TenantId, admin.Id, "revocable");
+
+        await using (var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<SequencesDbContext>>().CreateDbContextAsync())
+        {
+            var stored = await db.ApiKeys.IgnoreQueryFilters().SingleAsync(k => k.Name == "revocable");
+            stored.KeyHash.Should().Be(ApiKeyService.Hash(key)).And.NotContain(key);
+            (await db.ApiKeys.IgnoreQueryFilters().AnyAsync(k => k.KeyHash == key || k.Name == key)).Should().BeFalse("the key itself is stored nowhere");
+        }
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        (await client.GetAsync("/api/sequences")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var id = (await keys.ListAsync(admin.TenantId)).Single(k => k.Name == "revocable").Id;
+        await keys.RevokeAsync(admin.TenantId, id);
+
+        var refused = await client.GetAsync("/api/sequences");
+        refused.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        refused.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+    }
+}

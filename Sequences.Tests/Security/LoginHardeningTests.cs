@@ -1,0 +1,81 @@
+using System.Net;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Sequences.Infrastructure.Identity;
+using Sequences.Tests.Infrastructure;
+
+namespace Sequences.Tests.Security;
+
+/// <summary>Password guessing is slowed by lockout, weak passwords are refused, and the form needs its antiforgery token.</summary>
+[Collection(SqliteCollection.Name)]
+public sealed class LoginHardeningTests(SqliteApp app) : IClassFixture<SqliteApp>
+{
+    private const string Password = "Lockout-Test-Password-1";
+
+    private HttpClient NewBrowser() => app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    private async Task<string> NewUserAsync()
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var admin = await users.FindByEmailAsync(SequencesApp.AdminA);
+        var email = $"user-{Guid.NewGuid():N}@tenant-a.test";
+        var created = await users.CreateAsync(new AppUser { UserName = email, Email = email, TenantId = admin!.TenantId }, Password);
+        created.Succeeded.Should().BeTrue(string.Join(" ", created.Errors.Select(e => e.Description)));
+        return email;
+    }
+
+    [Fact]
+    public async Task The_right_password_signs_in()
+    {
+        var email = await NewUserAsync();
+        var response = await LoginForm.PostAsync(NewBrowser(), email, Password);
+        response.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        response.Headers.Location!.OriginalString.Should().NotContain("login");
+    }
+
+    [Fact]
+    public async Task Five_wrong_passwords_lock_the_account_so_even_the_right_one_is_refused()
+    {
+        var email = await NewUserAsync();
+        var browser = NewBrowser();
+        for (var i = 0; i < 5; i++)
+        {
+            var wrong = await LoginForm.PostAsync(browser, email, $"Wrong-password-{i}");
+            wrong.StatusCode.Should().Be(HttpStatusCode.OK);
+            (await wrong.Content.ReadAsStringAsync()).Should().Contain(i < 4 ? "Invalid email or password." : "Too many failed attempts");
+        }
+
+        var right = await LoginForm.PostAsync(browser, email, Password);
+        right.StatusCode.Should().Be(HttpStatusCode.OK, "a locked account does not sign in");
+        (await right.Content.ReadAsStringAsync()).Should().Contain("Too many failed attempts");
+        await using var scope = app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        (await users.IsLockedOutAsync((await users.FindByEmailAsync(email))!)).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task A_post_without_the_antiforgery_token_is_refused_and_signs_nobody_in()
+    {
+        var email = await NewUserAsync();
+        var response = await LoginForm.PostAsync(NewBrowser(), email, Password, withToken: false);
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        response.Headers.Contains("Set-Cookie").Should().BeFalse("no session cookie is issued");
+    }
+
+    [Theory]
+    [InlineData("short1A!")]
+    [InlineData("alllowercaseletters")]
+    [InlineData("NoDigitsInThisOne!")]
+    public async Task Weak_passwords_are_refused(string weak)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var admin = await users.FindByEmailAsync(SequencesApp.AdminA);
+        var email = $"weak-{Guid.NewGuid():N}@tenant-a.test";
+        var result = await users.CreateAsync(new AppUser { UserName = email, Email = email, TenantId = admin!.TenantId }, weak);
+        result.Succeeded.Should().BeFalse();
+        (await users.FindByEmailAsync(email)).Should().BeNull();
+    }
+}
