@@ -1,4 +1,3 @@
-using Ganss.Xss;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Sequences.Core.Common;
@@ -32,9 +31,6 @@ public sealed class SequencePreviewService(
     public const string TestHeader = "X-Sequences-Test";
     public const string SampleCampaign = "Sample campaign";
     public const string SampleUnsubscribeUrl = "https://example.com/u/sample";
-
-    // One instance: it is thread-safe once configured, and building its rule tables is not free.
-    private static readonly HtmlSanitizer Sanitizer = new();
 
     /// <summary>The lead the preview renders for: a real lead of the tenant, else the typed sample values over
     /// <see cref="TemplateService.SampleLead"/>.</summary>
@@ -194,7 +190,7 @@ public sealed class SequencePreviewService(
         var text = Render(content.Text, "body_text", false);
         // The text part the lead gets when there is none: the same conversion the mail factory uses.
         if (string.IsNullOrWhiteSpace(content.Text)) text = HtmlToText.Convert(html);
-        return new RenderedEmail(content.Variant, subject, Sanitizer.Sanitize(html), text, issues);
+        return new RenderedEmail(content.Variant, subject, Mail.DisplayHtml.Sanitize(html) ?? "", text, issues);
     }
 
     private async Task<TemplateModel> ModelAsync(Lead lead, CancellationToken ct)
