@@ -57,6 +57,17 @@ public sealed class BrowserApp : SqliteApp
         await base.DisposeAsync();
     }
 
+    /// <summary>Signs in as the demo user through the login form and waits for the app bar to show who is signed in.</summary>
+    public async Task SignInAsync(IPage page)
+    {
+        var (email, password) = DemoLogin;
+        await page.GotoAsync($"{BaseUrl}/login");
+        await page.GetByTestId("login-email").FillAsync(email);
+        await page.GetByTestId("login-password").FillAsync(password);
+        await page.GetByTestId("login-submit").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("current-user")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+    }
+
     /// <summary>Screenshots are test artifacts under TestResults/screenshots at the repository root.</summary>
     public static string ScreenshotPath(string name)
     {

@@ -36,7 +36,7 @@ public sealed class BuilderBrowserTests(BrowserApp app) : IClassFixture<BrowserA
     {
         await using var context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1600, Height = 1400 }, AcceptDownloads = true });
         var page = await context.NewPageAsync();
-        await SignInAsync(page);
+        await app.SignInAsync(page);
         await page.GotoAsync($"{app.BaseUrl}/sequences/new");
         await Assertions.Expect(page.Locator("[data-testid=page-header][data-interactive=true]")).ToBeVisibleAsync(Visible);
         await page.GetByTestId("sequence-name").FillAsync("Built in the browser");
@@ -148,15 +148,5 @@ public sealed class BuilderBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         await page.Mouse.DownAsync();
         await page.Mouse.MoveAsync(target.X + target.Width / 2, target.Y + 6, new() { Steps = 12 });
         await page.Mouse.UpAsync();
-    }
-
-    private async Task SignInAsync(IPage page)
-    {
-        var (email, password) = app.DemoLogin;
-        await page.GotoAsync($"{app.BaseUrl}/login");
-        await page.GetByTestId("login-email").FillAsync(email);
-        await page.GetByTestId("login-password").FillAsync(password);
-        await page.GetByTestId("login-submit").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("current-user")).ToBeVisibleAsync(Visible);
     }
 }

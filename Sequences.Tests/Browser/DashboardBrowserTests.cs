@@ -25,7 +25,7 @@ public sealed class DashboardBrowserTests(BrowserApp app) : IClassFixture<Browse
         var sequenceId = await MakeDemoSequenceAlwaysOpenAsync();
         await using var context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1440, Height = 1000 } });
         var page = await context.NewPageAsync();
-        await SignInAsync(page);
+        await app.SignInAsync(page);
 
         // 1. Import 50 rows, two of them bad.
         await GoAsync(page, "/leads");
@@ -137,7 +137,7 @@ public sealed class DashboardBrowserTests(BrowserApp app) : IClassFixture<Browse
     {
         await using var context = await app.Browser.NewContextAsync();
         var page = await context.NewPageAsync();
-        await SignInAsync(page);
+        await app.SignInAsync(page);
 
         await page.GotoAsync($"{app.BaseUrl}/leads/{Guid.NewGuid()}");
 
@@ -158,15 +158,6 @@ public sealed class DashboardBrowserTests(BrowserApp app) : IClassFixture<Browse
         await Assertions.Expect(page.Locator("[data-testid=page-header][data-interactive=true]")).ToBeVisibleAsync(Visible);
     }
 
-    private async Task SignInAsync(IPage page)
-    {
-        var (email, password) = app.DemoLogin;
-        await page.GotoAsync($"{app.BaseUrl}/login");
-        await page.GetByTestId("login-email").FillAsync(email);
-        await page.GetByTestId("login-password").FillAsync(password);
-        await page.GetByTestId("login-submit").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("current-user")).ToBeVisibleAsync(Visible);
-    }
 
     /// <summary>CI runs at night and at weekends: the demo sequence sends around the clock in this test.</summary>
     private Task<Guid> MakeDemoSequenceAlwaysOpenAsync() =>

@@ -18,7 +18,7 @@ public sealed class RichTextEditorBrowserTests(BrowserApp app) : IClassFixture<B
     {
         await using var context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1440, Height = 900 } });
         var page = await context.NewPageAsync();
-        await SignInAsync(page);
+        await app.SignInAsync(page);
         await page.GotoAsync($"{app.BaseUrl}/templates");
         await Assertions.Expect(page.Locator("[data-testid=page-header][data-interactive=true]")).ToBeVisibleAsync(Visible);
 
@@ -48,15 +48,5 @@ public sealed class RichTextEditorBrowserTests(BrowserApp app) : IClassFixture<B
         var saved = await app.AsTenantAsync(BootstrapService.DemoEmail, async services =>
             (await services.GetRequiredService<TemplateService>().ListAsync("Rich text check")).Single());
         saved.BodyHtml.Should().Be("<p>Dear {{ lead.first_name }}, welcome {% if lead.company %}from {{ lead.company }}{% endif %}!<strong>Bold move</strong></p>");
-    }
-
-    private async Task SignInAsync(IPage page)
-    {
-        var (email, password) = app.DemoLogin;
-        await page.GotoAsync($"{app.BaseUrl}/login");
-        await page.GetByTestId("login-email").FillAsync(email);
-        await page.GetByTestId("login-password").FillAsync(password);
-        await page.GetByTestId("login-submit").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("current-user")).ToBeVisibleAsync(Visible);
     }
 }

@@ -28,13 +28,8 @@ public sealed class SecurityBrowserTests(BrowserApp app) : IClassFixture<Browser
         await using var context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1440, Height = 1000 } });
         var page = await context.NewPageAsync();
         var violations = WatchViolations(page);
-        var (email, password) = app.DemoLogin;
 
-        await page.GotoAsync($"{app.BaseUrl}/login");
-        await page.GetByTestId("login-email").FillAsync(email);
-        await page.GetByTestId("login-password").FillAsync(password);
-        await page.GetByTestId("login-submit").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("current-user")).ToBeVisibleAsync(Visible);
+        await app.SignInAsync(page);
 
         foreach (var (nav, path) in new[] { ("nav-campaigns", "/campaigns"), ("nav-leads", "/leads"), ("nav-queue", "/queue"),
                      ("nav-outbox", "/outbox"), ("nav-settings", "/settings"), ("nav-templates", "/templates"), ("nav-sequences", "/sequences") })

@@ -33,7 +33,7 @@ public sealed class SettingsBrowserTests(BrowserApp app) : IClassFixture<Browser
         });
         await using var context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1440, Height = 900 } });
         var page = await context.NewPageAsync();
-        await SignInAsync(page);
+        await app.SignInAsync(page);
 
         await GoAsync(page, "/templates");
         await Assertions.Expect(page.Locator("[data-testid=template-row][data-built-in=true]")).ToHaveCountAsync(5, new() { Timeout = Timeout });
@@ -66,15 +66,5 @@ public sealed class SettingsBrowserTests(BrowserApp app) : IClassFixture<Browser
     {
         await page.GotoAsync($"{app.BaseUrl}{path}");
         await Assertions.Expect(page.Locator("[data-testid=page-header][data-interactive=true]")).ToBeVisibleAsync(Visible);
-    }
-
-    private async Task SignInAsync(IPage page)
-    {
-        var (email, password) = app.DemoLogin;
-        await page.GotoAsync($"{app.BaseUrl}/login");
-        await page.GetByTestId("login-email").FillAsync(email);
-        await page.GetByTestId("login-password").FillAsync(password);
-        await page.GetByTestId("login-submit").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("current-user")).ToBeVisibleAsync(Visible);
     }
 }

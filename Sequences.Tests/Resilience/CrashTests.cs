@@ -23,7 +23,8 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
     private const int Parallelism = 4;
     private const int SendChunk = 10; // DESIGN §3: "sending" rows are committed alone or in a chunk of at most 10
     private static readonly TimeSpan Ready = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
+    // Generous: a deadline, not a speed target (the work takes well under a minute on an idle machine; CI may be busy)
+    private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(4);
 
     private readonly string _dir = Path.Combine(Path.GetTempPath(), $"sequences-crash-{Guid.NewGuid():N}");
     private readonly SmtpSink _smtp = new();
@@ -88,7 +89,6 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
         status["due"]!.GetValue<int>().Should().Be(0);
         status["in_flight"]!.GetValue<int>().Should().Be(0);
         status["unknown"]!.GetValue<int>().Should().Be(unknown.Count, "queue health shows what needs a decision");
-        total.Elapsed.Should().BeLessThan(TimeSpan.FromMinutes(4));
     }
 
     private Dictionary<string, string> Settings() => new()
