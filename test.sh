@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test (unit, API on SQLite and PostgreSQL, bUnit, browser) on a fresh machine:
-# installs what is missing first (PostgreSQL 15 binaries, Chromium), then `dotnet test`.
+# installs what is missing first (PostgreSQL 15 binaries, Chromium, Node.js), then `dotnet test`.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 missing=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql-15)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm) # the build bundles the builder's rich text editor
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing: ${missing[*]}"
   sudo=""
