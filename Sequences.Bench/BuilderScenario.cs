@@ -8,7 +8,8 @@ namespace Sequences.Bench;
 /// with the circuit interactive.</param>
 /// <param name="OpenWall">The same, timed from the bench: Playwright's navigation call until the page reported ready.</param>
 /// <param name="Drop">In the page: from dispatching a palette drop on the canvas to the new node being in the DOM.</param>
-public sealed record BuilderResult(int Steps, int Runs, TimeSpan Open, TimeSpan OpenWall, TimeSpan Drop, TimeSpan DropMax, int ValidationErrors);
+/// <param name="Interactive">In the page: when the circuit first rendered interactively (before the canvas filled).</param>
+public sealed record BuilderResult(int Steps, int Runs, TimeSpan Open, TimeSpan OpenWall, TimeSpan Interactive, TimeSpan Drop, TimeSpan DropMax, int ValidationErrors);
 
 public static class BuilderScenario
 {
@@ -24,8 +25,11 @@ public static class BuilderScenario
           const check = () => {
             if (window.__builderReadyAt !== undefined) return;
             if (!document.querySelector('[data-testid=page-header][data-interactive=true]')) return;
+            window.__interactiveAt ??= performance.now();
             const canvas = document.querySelector('[data-testid=builder-canvas][data-ready=true]');
-            if (!canvas || canvas.querySelectorAll('[data-testid=step-node]').length < {{Steps}}) return;
+            const nodes = canvas ? canvas.querySelectorAll('[data-testid=step-node]').length : 0;
+            if (nodes > 0) window.__firstNodeAt ??= performance.now();
+            if (nodes < {{Steps}}) return;
             window.__builderReadyAt = performance.now();
             observer.disconnect();
           };
@@ -80,11 +84,17 @@ public static class BuilderScenario
         });
         await using var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1600, Height = 1400 } });
         await context.AddInitScriptAsync(ReadyProbe);
+        if (Environment.GetEnvironmentVariable("BENCH_DEBUG") is not null)
+            await context.AddInitScriptAsync(@"(() => { window.__ws = []; const W = window.WebSocket; window.WebSocket = function(...a) { const s = new W(...a);
+                s.addEventListener('message', e => window.__ws.push([performance.now(), e.data.byteLength ?? e.data.length]));
+                const send = s.send.bind(s); s.send = d => { window.__ws.push([performance.now(), -(d.byteLength ?? d.length)]); send(d); }; return s; };
+                window.WebSocket.prototype = W.prototype; Object.assign(window.WebSocket, W); })();");
         await SignInAsync(context, host.BaseUrl);
 
         var url = $"{host.BaseUrl}/sequences/{sequenceId}/edit";
         var opens = new List<TimeSpan>();
         var walls = new List<TimeSpan>();
+        var interactives = new List<TimeSpan>();
         var drops = new List<TimeSpan>();
         for (var run = 0; run <= Runs; run++)
         {
@@ -95,11 +105,12 @@ public static class BuilderScenario
             var page = await context.NewPageAsync();
             try
             {
-                var (open, wall) = await OpenAsync(page, url);
+                var open = await OpenAsync(page, url);
                 var drop = await DropAsync(page);
                 if (run == 0) continue;
-                opens.Add(open);
-                walls.Add(wall);
+                opens.Add(open.Ready);
+                walls.Add(open.Wall);
+                interactives.Add(open.Interactive);
                 drops.Add(drop);
             }
             finally
@@ -107,22 +118,34 @@ public static class BuilderScenario
                 await page.CloseAsync();
             }
         }
-        return new BuilderResult(Steps, Runs, Median(opens), Median(walls), Median(drops), drops.Max(), errors);
+        return new BuilderResult(Steps, Runs, Median(opens), Median(walls), Median(interactives), Median(drops), drops.Max(), errors);
     }
 
-    private static async Task<(TimeSpan InPage, TimeSpan Wall)> OpenAsync(IPage page, string url)
+    private sealed record OpenTiming(TimeSpan Interactive, TimeSpan Ready, TimeSpan Wall);
+
+    private static async Task<OpenTiming> OpenAsync(IPage page, string url)
     {
         var watch = Stopwatch.StartNew();
         await page.GotoAsync(url, new() { Timeout = Timeout });
         await page.WaitForFunctionAsync("() => window.__builderReadyAt !== undefined", null, new() { Timeout = Timeout });
         var wall = watch.Elapsed;
-        var readyAt = await page.EvaluateAsync<double>("() => window.__builderReadyAt");
-        return (TimeSpan.FromMilliseconds(readyAt), wall);
+        if (Environment.GetEnvironmentVariable("BENCH_DEBUG") is not null)
+            Console.Error.WriteLine(await page.EvaluateAsync<string>(@"() => { const n = performance.getEntriesByType('navigation')[0];
+              const r = performance.getEntriesByType('resource').map(e => `${e.name.split('/').pop().slice(0,40)} ${e.startTime.toFixed(0)}-${e.responseEnd.toFixed(0)}`).join('\n  ');
+              return `resp ${n.responseStart.toFixed(0)}-${n.responseEnd.toFixed(0)} dcl ${n.domContentLoadedEventEnd.toFixed(0)} load ${n.loadEventEnd.toFixed(0)} interactive ${window.__interactiveAt.toFixed(0)} first ${window.__firstNodeAt.toFixed(0)} ready ${window.__builderReadyAt.toFixed(0)}\n  ${r}`; }"));
+        var marks = await page.EvaluateAsync<double[]>("() => [window.__interactiveAt, window.__builderReadyAt]");
+        return new OpenTiming(TimeSpan.FromMilliseconds(marks[0]), TimeSpan.FromMilliseconds(marks[1]), wall);
     }
 
     private static async Task<TimeSpan> DropAsync(IPage page)
     {
+        var mark = await page.EvaluateAsync<int>("() => (window.__ws ?? []).length");
         var elapsed = await page.EvaluateAsync<double>(TimedDrop, new { x = 600, y = 200 });
+        if (Environment.GetEnvironmentVariable("BENCH_DEBUG") is not null)
+        {
+            await page.WaitForTimeoutAsync(1000);
+            Console.Error.WriteLine($"drop {elapsed:N0}: " + await page.EvaluateAsync<string>($"() => window.__ws.slice({mark}).map(m => m[0].toFixed(0) + ':' + m[1]).join(' ')"));
+        }
         if (elapsed < 0) throw new BenchException("The dropped step never appeared on the canvas.");
         return TimeSpan.FromMilliseconds(elapsed);
     }
