@@ -28,7 +28,6 @@ public static class BuilderScenario
             window.__interactiveAt ??= performance.now();
             const canvas = document.querySelector('[data-testid=builder-canvas][data-ready=true]');
             const nodes = canvas ? canvas.querySelectorAll('[data-testid=step-node]').length : 0;
-            if (nodes > 0) window.__firstNodeAt ??= performance.now();
             if (nodes < {{Steps}}) return;
             window.__builderReadyAt = performance.now();
             observer.disconnect();
@@ -84,11 +83,6 @@ public static class BuilderScenario
         });
         await using var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1600, Height = 1400 } });
         await context.AddInitScriptAsync(ReadyProbe);
-        if (Environment.GetEnvironmentVariable("BENCH_DEBUG") is not null)
-            await context.AddInitScriptAsync(@"(() => { window.__ws = []; const W = window.WebSocket; window.WebSocket = function(...a) { const s = new W(...a);
-                s.addEventListener('message', e => window.__ws.push([performance.now(), e.data.byteLength ?? e.data.length]));
-                const send = s.send.bind(s); s.send = d => { window.__ws.push([performance.now(), -(d.byteLength ?? d.length)]); send(d); }; return s; };
-                window.WebSocket.prototype = W.prototype; Object.assign(window.WebSocket, W); })();");
         await SignInAsync(context, host.BaseUrl);
 
         var url = $"{host.BaseUrl}/sequences/{sequenceId}/edit";
@@ -118,6 +112,8 @@ public static class BuilderScenario
                 await page.CloseAsync();
             }
         }
+        // Browser timings swing with other load on the machine: say how busy it was.
+        if (File.Exists("/proc/loadavg")) progress($"builder: load average {File.ReadAllText("/proc/loadavg").Trim()}");
         return new BuilderResult(Steps, Runs, Median(opens), Median(walls), Median(interactives), Median(drops), drops.Max(), errors);
     }
 
@@ -129,23 +125,13 @@ public static class BuilderScenario
         await page.GotoAsync(url, new() { Timeout = Timeout });
         await page.WaitForFunctionAsync("() => window.__builderReadyAt !== undefined", null, new() { Timeout = Timeout });
         var wall = watch.Elapsed;
-        if (Environment.GetEnvironmentVariable("BENCH_DEBUG") is not null)
-            Console.Error.WriteLine(await page.EvaluateAsync<string>(@"() => { const n = performance.getEntriesByType('navigation')[0];
-              const r = performance.getEntriesByType('resource').map(e => `${e.name.split('/').pop().slice(0,40)} ${e.startTime.toFixed(0)}-${e.responseEnd.toFixed(0)}`).join('\n  ');
-              return `resp ${n.responseStart.toFixed(0)}-${n.responseEnd.toFixed(0)} dcl ${n.domContentLoadedEventEnd.toFixed(0)} load ${n.loadEventEnd.toFixed(0)} interactive ${window.__interactiveAt.toFixed(0)} first ${window.__firstNodeAt.toFixed(0)} ready ${window.__builderReadyAt.toFixed(0)}\n  ${r}`; }"));
         var marks = await page.EvaluateAsync<double[]>("() => [window.__interactiveAt, window.__builderReadyAt]");
         return new OpenTiming(TimeSpan.FromMilliseconds(marks[0]), TimeSpan.FromMilliseconds(marks[1]), wall);
     }
 
     private static async Task<TimeSpan> DropAsync(IPage page)
     {
-        var mark = await page.EvaluateAsync<int>("() => (window.__ws ?? []).length");
         var elapsed = await page.EvaluateAsync<double>(TimedDrop, new { x = 600, y = 200 });
-        if (Environment.GetEnvironmentVariable("BENCH_DEBUG") is not null)
-        {
-            await page.WaitForTimeoutAsync(1000);
-            Console.Error.WriteLine($"drop {elapsed:N0}: " + await page.EvaluateAsync<string>($"() => window.__ws.slice({mark}).map(m => m[0].toFixed(0) + ':' + m[1]).join(' ')"));
-        }
         if (elapsed < 0) throw new BenchException("The dropped step never appeared on the canvas.");
         return TimeSpan.FromMilliseconds(elapsed);
     }
