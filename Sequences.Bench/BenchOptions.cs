@@ -1,6 +1,6 @@
 namespace Sequences.Bench;
 
-public enum Scenario { All, SmtpBaseline, Engine, Ratio, Memory, Idle }
+public enum Scenario { All, SmtpBaseline, Engine, Ratio, Memory, Idle, Builder }
 
 public enum Provider { Sqlite, Postgres }
 
@@ -23,6 +23,8 @@ public sealed record BenchOptions(Scenario Scenario, int? Leads, IReadOnlyList<P
           memory         peak working set of a pass over N due leads (default {DefaultMemoryLeads:N0}), in a child process
           idle           duration of a pass when N states are scheduled and none is due (default {DefaultIdleStates:N0})
           all            every scenario above
+          builder        the visual builder in Chromium (/usr/bin/chromium): a {BuilderScenario.Steps}-step sequence opening until
+                         interactive, and a palette drop until the node shows; SQLite only, not part of all
 
         Options:
           --leads N      leads (states) per scenario, {MinLeads}..{MaxLeads:N0} (default {DefaultLeads:N0}; memory and idle have their own defaults)
@@ -113,6 +115,7 @@ public sealed record BenchOptions(Scenario Scenario, int? Leads, IReadOnlyList<P
         "ratio" => Scenario.Ratio,
         "memory" => Scenario.Memory,
         "idle" => Scenario.Idle,
+        "builder" => Scenario.Builder,
         _ => null,
     };
 

@@ -12,6 +12,8 @@ public sealed class BenchRunner(BenchOptions options) : IAsyncDisposable
     private const double RatioTarget = 0.6;
     private const long MemoryTarget = 400L * 1024 * 1024;
     private static readonly TimeSpan IdleTarget = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan BuilderOpenTarget = TimeSpan.FromSeconds(1.5);
+    private static readonly TimeSpan BuilderDropTarget = TimeSpan.FromMilliseconds(100);
 
     private readonly BenchSink _sink = new();
     private readonly List<ReportRow> _rows = [];
@@ -33,6 +35,9 @@ public sealed class BenchRunner(BenchOptions options) : IAsyncDisposable
             foreach (var provider in options.Providers) await MemoryAsync(provider, ct);
         if (scenario is Scenario.All or Scenario.Idle)
             foreach (var provider in options.Providers) await IdleAsync(provider, ct);
+        // Not in all: it needs Chromium and measures the browser, not the engine.
+        if (scenario is Scenario.Builder)
+            await BuilderAsync(ct);
         return _rows;
     }
 
@@ -86,6 +91,17 @@ public sealed class BenchRunner(BenchOptions options) : IAsyncDisposable
         var result = await IdleScenario.RunAsync(app, n, ct);
         _rows.Add(new ReportRow("idle", Name(provider), n, $"{Report.Ms(result.Median)} median", "< 50 ms", result.Median < IdleTarget,
             $"first {Report.Ms(result.First)}, max {Report.Ms(result.Max)}; seeded in {Report.Seconds(result.SeedTime)}"));
+    }
+
+    private async Task BuilderAsync(CancellationToken ct)
+    {
+        var result = await BuilderScenario.RunAsync(Progress, ct);
+        var runs = string.Create(CultureInfo.InvariantCulture, $"median of {result.Runs} page loads after a warm-up");
+        var errors = result.ValidationErrors == 0 ? "" : $"; {result.ValidationErrors} validation errors shown";
+        _rows.Add(new ReportRow("builder-open", "sqlite", result.Steps, $"{Report.Ms(result.Open)} median", "< 1.5 s", result.Open < BuilderOpenTarget,
+            $"in the page, navigation start to {result.Steps} step nodes on the canvas and the circuit interactive (interactive at {Report.Ms(result.Interactive)}); {Report.Ms(result.OpenWall)} as Playwright saw it; {runs}{errors}"));
+        _rows.Add(new ReportRow("builder-drop", "sqlite", result.Steps, $"{Report.Ms(result.Drop)} median", "< 100 ms", result.Drop < BuilderDropTarget,
+            $"in the page, palette drop event to the new node in the DOM (max {Report.Ms(result.DropMax)}); {runs}"));
     }
 
     private async Task<BenchApp> CreateAppAsync(Provider provider)

@@ -56,4 +56,7 @@ public sealed class StepNodeModel : NodeModel
 
     /// <summary>Problems of this step from the last validation, shown on the node.</summary>
     public IReadOnlyList<Core.Common.ValidationIssue> Issues { get; set; } = [];
+
+    /// <summary>What the node showed when last refreshed (see <see cref="DiagramMapper"/>): unchanged text is not re-rendered.</summary>
+    internal string? Shown { get; set; }
 }

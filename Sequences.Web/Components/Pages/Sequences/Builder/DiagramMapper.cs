@@ -54,11 +54,12 @@ public sealed class DiagramMapper
         Sync(issues);
     }
 
+    /// <summary>Brings the diagram in line with the document. Only what changed is touched: kept links and nodes
+    /// whose text is the same are not re-rendered, so a drop on a long sequence sends the browser a small update.</summary>
     public void Sync(IReadOnlyList<ValidationIssue> issues)
     {
         Diagram.Batch(() =>
         {
-            Diagram.Links.Clear();
             foreach (var (id, node) in _nodes.ToList())
             {
                 if (Document.Find(id) is { } draft && ReferenceEquals(draft, node.Step)) continue;
@@ -81,19 +82,42 @@ public sealed class DiagramMapper
                 }
                 node.Issues = issues.Where(x => x.StepId == step.Id).ToList();
             }
-            AddLinks();
-            foreach (var node in _nodes.Values) node.Refresh();
+            SyncLinks();
+            RefreshChanged();
         });
     }
 
-    /// <summary>Re-renders one step's node after an edit in the properties panel.</summary>
+    /// <summary>Re-renders the nodes whose text changed after an edit in the properties panel (the edited step, and
+    /// any whose issues or routes it touched).</summary>
     public void Refresh(StepDraft step, IReadOnlyList<ValidationIssue> issues)
+    {
+        foreach (var node in _nodes.Values) node.Issues = issues.Where(x => x.StepId == node.Step.Id).ToList();
+        RefreshChanged();
+    }
+
+    private void RefreshChanged()
     {
         foreach (var node in _nodes.Values)
         {
-            node.Issues = issues.Where(x => x.StepId == node.Step.Id).ToList();
+            var shown = Shown(node);
+            if (shown == node.Shown) continue;
+            node.Shown = shown;
             node.Refresh();
         }
+    }
+
+    /// <summary>Everything <see cref="StepNodeWidget"/> prints for a node: when it is unchanged, so is the node.</summary>
+    private string Shown(StepNodeModel node)
+    {
+        var step = node.Step;
+        var index = Document.IndexOf(step.Id);
+        var text = new System.Text.StringBuilder()
+            .Append(index).Append('\u001f').Append(step.IsSaved).Append('\u001f').Append(StepText.Title(step, index))
+            .Append('\u001f').Append(StepText.Wait(step)).Append('\u001f').Append(StepText.Detail(step, Document));
+        if (step.StepType == StepType.Condition)
+            text.Append('\u001f').Append(StepText.Route(Document, step, true)).Append('\u001f').Append(StepText.Route(Document, step, false));
+        foreach (var issue in node.Issues) text.Append('\u001f').Append(issue.Severity).Append(issue.Message);
+        return text.ToString();
     }
 
     public static Point AutoPosition(int index) => new(Left, Top + StartHeight + 50 + index * Spacing);
@@ -121,30 +145,49 @@ public sealed class DiagramMapper
         return best;
     }
 
-    private void AddLinks()
+    /// <summary>Links in step order and along condition branches. A link already there with the same ends stays
+    /// (re-creating all of them re-renders every link); the rest, hand-drawn ones included, are replaced.</summary>
+    private void SyncLinks()
     {
+        var wanted = WantedLinks();
+        var byId = wanted.ToDictionary(w => w.Id);
+        var kept = new HashSet<string>();
+        foreach (var link in Diagram.Links.ToList())
+        {
+            if (byId.TryGetValue(link.Id, out var want) && ReferenceEquals(link.Source.Model, want.From) && ReferenceEquals(link.Target.Model, want.To.In)) kept.Add(link.Id);
+            else Diagram.Links.Remove(link);
+        }
+        foreach (var want in wanted.Where(w => !kept.Contains(w.Id))) Add(want);
+    }
+
+    private sealed record WantedLink(string Id, StepPortModel From, StepNodeModel To, string? Color = null);
+
+    private List<WantedLink> WantedLinks()
+    {
+        var links = new List<WantedLink>();
         var steps = Document.Steps;
-        if (steps.Count > 0) Add(Start.Out, _nodes[steps[0].Id], "start");
+        if (steps.Count > 0) links.Add(new WantedLink("start", Start.Out, _nodes[steps[0].Id]));
         for (var i = 0; i < steps.Count; i++)
         {
             var node = _nodes[steps[i].Id];
             if (node.Next is not null)
             {
-                if (i + 1 < steps.Count) Add(node.Next, _nodes[steps[i + 1].Id], $"{steps[i].Id}-next");
+                if (i + 1 < steps.Count) links.Add(new WantedLink($"{steps[i].Id}-next", node.Next, _nodes[steps[i + 1].Id]));
                 continue;
             }
-            if (Document.BranchTarget(steps[i], true) is { } yes) Add(node.Yes!, _nodes[yes.Id], $"{steps[i].Id}-yes", "#2e7d32");
-            if (Document.BranchTarget(steps[i], false) is { } no) Add(node.No!, _nodes[no.Id], $"{steps[i].Id}-no", "#c62828");
+            if (Document.BranchTarget(steps[i], true) is { } yes) links.Add(new WantedLink($"{steps[i].Id}-yes", node.Yes!, _nodes[yes.Id], "#2e7d32"));
+            if (Document.BranchTarget(steps[i], false) is { } no) links.Add(new WantedLink($"{steps[i].Id}-no", node.No!, _nodes[no.Id], "#c62828"));
         }
+        return links;
     }
 
-    private void Add(StepPortModel from, StepNodeModel to, string id, string? color = null)
+    private void Add(WantedLink want)
     {
-        var link = new LinkModel(id, new SinglePortAnchor(from), new SinglePortAnchor(to.In))
+        var link = new LinkModel(want.Id, new SinglePortAnchor(want.From), new SinglePortAnchor(want.To.In))
         {
             TargetMarker = LinkMarker.Arrow,
         };
-        if (color is not null) link.Color = color;
+        if (want.Color is not null) link.Color = want.Color;
         Diagram.Links.Add(link);
     }
 
