@@ -17,6 +17,9 @@ public sealed class BenchRunner(BenchOptions options) : IAsyncDisposable
 
     private readonly BenchSink _sink = new();
     private readonly List<ReportRow> _rows = [];
+
+    /// <summary>What finished so far: printed even when a later scenario fails.</summary>
+    public IReadOnlyList<ReportRow> Rows => _rows;
     private PostgresInstance? _postgres;
 
     public async Task<IReadOnlyList<ReportRow>> RunAsync(CancellationToken ct)

@@ -32,11 +32,19 @@ try
     }
 
     Console.Error.WriteLine($"Sequences bench: {Environment.ProcessorCount} cores, .NET {Environment.Version}, server GC {System.Runtime.GCSettings.IsServerGC}");
-    IReadOnlyList<ReportRow> rows;
-    await using (var runner = new BenchRunner(options))
-        rows = await runner.RunAsync(cancel.Token);
-    Console.WriteLine();
-    Console.WriteLine(Report.Table(rows));
+    await using var runner = new BenchRunner(options);
+    try
+    {
+        await runner.RunAsync(cancel.Token);
+    }
+    finally
+    {
+        if (runner.Rows.Count > 0)
+        {
+            Console.WriteLine();
+            Console.WriteLine(Report.Table(runner.Rows));
+        }
+    }
     return 0;
 }
 catch (OperationCanceledException) when (cancel.IsCancellationRequested)

@@ -37,6 +37,13 @@ internal sealed class SmtpSession(SmtpOptions options, ILogger logger) : IMailSe
                 await _client!.SendAsync(message, timeout.Token, progress);
                 return SendResult.Sent(250);
             }
+            catch (SmtpCommandException ex) when (reused && attempt == 1 && !progress.DataStarted && ClosesSession(ex.StatusCode))
+            {
+                // A reused connection the relay had already given up on (idle timeout: "421 timeout", "221 closing"):
+                // nothing of this message was accepted, so it goes out at once on a fresh connection, not in a minute.
+                logger.LogDebug(ex, "SMTP relay {Host} closed the reused session ({Status}); reconnecting", options.Host, (int)ex.StatusCode);
+                await DropAsync();
+            }
             catch (SmtpCommandException ex)
             {
                 // The relay answered: the connection is still usable (MailKit resets the transaction).
@@ -97,6 +104,9 @@ internal sealed class SmtpSession(SmtpOptions options, ILogger logger) : IMailSe
             throw;
         }
     }
+
+    private static bool ClosesSession(SmtpStatusCode status) =>
+        status is SmtpStatusCode.ServiceClosingTransmissionChannel or SmtpStatusCode.ServiceNotAvailable;
 
     /// <summary>Failures that mean the connection is gone (or unusable), not that the relay refused the message.</summary>
     private static bool IsConnectionFailure(Exception ex, CancellationToken ct) => ex switch

@@ -48,6 +48,7 @@ public sealed class SmtpSink : IAsyncDisposable
     private int _sessions;
     private int _connections;
     private bool _disposed;
+    private bool _closeNextSession;
 
     public SmtpSink()
     {
@@ -63,6 +64,7 @@ public sealed class SmtpSink : IAsyncDisposable
         var services = new SmtpServiceProvider();
         services.Add(new NoDelayListenerFactory(this));
         services.Add(new Store(this));
+        services.Add(new SessionCloser(this));
         _server = new SmtpServerHost(options, services);
         _server.SessionCreated += (_, _) => Interlocked.Increment(ref _sessions);
         _running = _server.StartAsync(_stop.Token);
@@ -96,6 +98,22 @@ public sealed class SmtpSink : IAsyncDisposable
     public void AlwaysFailWith(int code)
     {
         lock (_gate) _alwaysFailCode = code;
+    }
+
+    /// <summary>Answer the next MAIL FROM with 421 and close the session, as a relay whose idle timeout ran out does.</summary>
+    public void CloseNextSessionWith421()
+    {
+        lock (_gate) _closeNextSession = true;
+    }
+
+    private bool TakeCloseNextSession()
+    {
+        lock (_gate)
+        {
+            var close = _closeNextSession;
+            _closeNextSession = false;
+            return close;
+        }
     }
 
     /// <summary>Connections reset right after they were accepted, before the greeting (see <see cref="RefuseConnections"/>).</summary>
@@ -274,6 +292,17 @@ public sealed class SmtpSink : IAsyncDisposable
     {
         public Task<ServerResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken) =>
             sink.SaveAsync(buffer, cancellationToken);
+    }
+
+    private sealed class SessionCloser(SmtpSink sink) : SmtpServer.Storage.IMailboxFilter
+    {
+        public Task<bool> CanAcceptFromAsync(ISessionContext context, SmtpServer.Mail.IMailbox from, int size, CancellationToken cancellationToken) =>
+            sink.TakeCloseNextSession()
+                ? throw new SmtpServer.Protocol.SmtpResponseException(new SmtpServer.Protocol.SmtpResponse(SmtpServer.Protocol.SmtpReplyCode.ServiceUnavailable, "4.4.2 idle timeout, closing"), quit: true)
+                : Task.FromResult(true);
+
+        public Task<bool> CanDeliverToAsync(ISessionContext context, SmtpServer.Mail.IMailbox to, SmtpServer.Mail.IMailbox from, CancellationToken cancellationToken) =>
+            Task.FromResult(true);
     }
 
     /// <summary>Registered with the server's service provider in place of its default listener factory.</summary>

@@ -136,6 +136,20 @@ public sealed class SmtpTransportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reused_session_the_relay_closes_with_421_is_sent_at_once_on_a_new_connection()
+    {
+        await using var session = await Transport().OpenAsync(CancellationToken.None);
+        (await session.SendAsync(MailSamples.Message(1), CancellationToken.None)).IsSent.Should().BeTrue();
+
+        _sink.CloseNextSessionWith421();
+        var second = await session.SendAsync(MailSamples.Message(2), CancellationToken.None);
+
+        second.Outcome.Should().Be(SendOutcome.Sent, "nothing of it was accepted, so it need not wait a minute for a retry");
+        (await _sink.WaitForMessagesAsync(2, Wait)).Should().HaveCount(2);
+        _sink.Connections.Should().Be(2);
+    }
+
+    [Fact]
     public async Task Opening_a_session_does_not_connect()
     {
         await using (await Transport().OpenAsync(CancellationToken.None)) { }
