@@ -110,7 +110,7 @@ public static class Explainer
                 // Overdue email: the next pass still holds it for the window, by the engine's rule.
                 var window = Schedule.WindowCheck(input.Now, input.Zone, input.Sequence.Settings);
                 reasons.AddRange(window.Reasons.Select(r => Reason(input, Parse(r.Code), input.Now, window.DueAt, r.Message, null)));
-                if (window.DueAt > at) due = window.DueAt;
+                if (window.DueAt > input.Now) due = window.DueAt;
             }
         }
 
