@@ -54,6 +54,28 @@ public abstract class ExplainApiTests(SequencesApp app) : EngineTestBase(app)
     }
 
     [Fact]
+    public async Task A_lead_enrolled_before_the_start_waits_from_the_start_and_the_draft_blocked_it_until_then()
+    {
+        var created = await A.PostJsonAsync("/api/sequences", new { name = $"Draft {Guid.NewGuid():N}"[..20], settings = AlwaysOpen, steps = new[] { Email(delayDays: 1) } });
+        var sequence = await JsonAsync(created);
+        var lead = await LeadAsync(A);
+        await EnrollAsync(A, lead, Id(sequence));
+        (await ExplainAsync(lead, Id(sequence)))["blockers"]!.AsArray().Select(b => b!["code"]!.GetValue<string>()).Should().Equal("sequence_draft");
+
+        App.Clock.Advance(TimeSpan.FromHours(5));
+        await ExpectAsync(await A.PostAsync($"/api/sequences/{Id(sequence)}/start", null), HttpStatusCode.OK);
+        var explanation = await ExplainAsync(lead, Id(sequence));
+
+        explanation["blockers"]!.AsArray().Should().BeEmpty();
+        var step = StepsOf(explanation).Single()!;
+        var due = DateTime.Parse(step["at"]!.GetValue<string>()).ToUniversalTime();
+        due.Should().Be(App.Clock.GetUtcNow().UtcDateTime.AddDays(1), "the wait counts from the start");
+        due.Should().Be(DateTime.Parse((await StateAsync(lead, Id(sequence)))["next_action_at"]!.GetValue<string>()).ToUniversalTime());
+        var started = (await LogAsync(lead)).Last(l => l.ActionType == "step_scheduled");
+        step["reasons"]!.AsArray().Single()!["log_entry_ids"]!.AsArray().Select(i => Guid.Parse(i!.GetValue<string>())).Should().Equal(started.Id);
+    }
+
+    [Fact]
     public async Task A_paused_lead_is_blocked_by_the_pause()
     {
         var sequence = await StartedSequenceAsync(null, Email(delayDays: 1));
