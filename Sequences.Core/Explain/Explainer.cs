@@ -28,7 +28,7 @@ public static class Explainer
 
         var explained = steps.Select(step => step == current
             ? Current(input, step, log, blockers)
-            : Past(input, step, log, current, ended)).ToList();
+            : Past(input, step, log, current, ended, blockers)).ToList();
         var next = explained.FirstOrDefault(s => s.Status is StepStatus.Next or StepStatus.Blocked);
         return new Explanation(state.LeadId, state.SequenceId, input.Zone.Id, input.Now,
             ExplanationSentences.Summary(blockers, next), blockers, explained);
@@ -120,7 +120,8 @@ public static class Explainer
     }
 
     /// <summary>A step the enrollment is not on: done (with what happened), or not yet / never reached.</summary>
-    private static StepExplanation Past(ExplainInput input, SequenceStep step, List<SequenceExecutionLog> log, SequenceStep? current, bool ended)
+    private static StepExplanation Past(ExplainInput input, SequenceStep step, List<SequenceExecutionLog> log, SequenceStep? current, bool ended,
+        List<ExplanationReason> blockers)
     {
         var stepLog = log.Where(l => l.StepId == step.Id).ToList();
         var message = input.Messages.FirstOrDefault(m => m.StepId == step.Id);
@@ -161,7 +162,10 @@ public static class Explainer
                 reasons.Add(Reason(input, ExplainCode.RoutedPast, null, null, null, null));
             }
             else if (ended && step.Id == input.State.CurrentStepId && input.State.Status == EnrollmentStatus.Stopped)
+            {
                 status = StepStatus.Blocked; // the step it was stopped on
+                reasons.AddRange(blockers);
+            }
             else status = ended ? StepStatus.NotReached : StepStatus.Upcoming;
         }
         return Step(input, step, status, at, message?.Status == OutboundStatus.Sent ? message.Variant : null, reasons, stepLog);

@@ -67,7 +67,7 @@ public static class ExplanationSentences
         var local = Schedule.ToLocal(at, f.Zone);
         var inv = CultureInfo.InvariantCulture;
         var utcText = Schedule.AsUtc(at).ToString(local.Date == Schedule.AsUtc(at).Date ? "HH:mm" : "ddd d MMM HH:mm", inv);
-        return f.Zone == TimeZoneInfo.Utc
+        return f.Zone == TimeZoneInfo.Utc || f.Zone.Id is "UTC" or "Etc/UTC"
             ? $"{local.ToString("ddd d MMM yyyy HH:mm", inv)} UTC"
             : $"{local.ToString("ddd d MMM yyyy HH:mm", inv)} {f.Zone.Id} ({utcText} UTC)";
     }

@@ -244,6 +244,7 @@ public sealed class ExplainerTests
         explanation.Blockers.Single().Sentence.Should().Be("Stopped since Fri 5 Jun 2026 18:00 Europe/London (17:00 UTC) (replied): no further steps run.");
         explanation.Blockers.Single().LogEntryIds.Should().Equal(stop.Id);
         explanation.Steps.Select(s => s.Status).Should().Equal(StepStatus.Done, StepStatus.Blocked);
+        explanation.Steps[1].Reasons.Should().Equal(explanation.Blockers);
     }
 
     [Fact]
