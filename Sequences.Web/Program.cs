@@ -39,7 +39,7 @@ app.MapOpenApi().AllowAnonymous();
 app.MapScalarApiReference("/api/docs").AllowAnonymous();
 app.MapHealthChecks("/health").AllowAnonymous();
 app.MapGroup("/api").RequireAuthorization(AuthSetup.ApiPolicy).DisableAntiforgery()
-    .MapSequencesApi().MapLeadsApi().MapCampaignsApi().MapEngineApi().MapSuppressionsApi().MapAnalyticsApi().MapInboundApi().MapTemplatesApi();
+    .MapSequencesApi().MapLeadsApi().MapCampaignsApi().MapEngineApi().MapSuppressionsApi().MapAnalyticsApi().MapInboundApi().MapTemplatesApi().MapExplainApi();
 app.MapTrackingEndpoints();
 app.MapPost("/logout", async (SignInManager<AppUser> signIn) =>
 {

@@ -19,6 +19,7 @@ public static class EngineServiceCollectionExtensions
         services.AddScoped<TrackingLinks>();
         services.AddScoped<EngagementRecorder>();
         services.AddScoped<EnrollmentService>();
+        services.AddScoped<Explain.ExplainService>();
         services.AddScoped<SequenceLifecycle>();
         services.AddScoped<QueueHealth>();
         services.Configure<WebhookOptions>(configuration.GetSection(WebhookOptions.Section));

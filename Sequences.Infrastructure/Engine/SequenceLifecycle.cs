@@ -88,7 +88,15 @@ public sealed class SequenceLifecycle(IDbContextFactory<SequencesDbContext> cont
             foreach (var state in batch)
             {
                 var zone = EnrollmentMapping.Zone(leads[state.LeadId], sequence.Settings, tenantZone);
-                state.NextActionAt = Schedule.Plan(first, now, zone, plan.Settings).DueAt;
+                var schedule = Schedule.Plan(first, now, zone, plan.Settings);
+                state.NextActionAt = schedule.DueAt;
+                // As the engine logs a move (EnrollmentEngine.MoveTo): the "why not sent" explainer replays the wait from here.
+                if (schedule.DueAt > now)
+                {
+                    var metadata = new Dictionary<string, string> { ["due_at"] = schedule.DueAt.ToString("yyyy-MM-ddTHH:mm:ssZ") };
+                    if (schedule.Reasons.Count > 0) metadata["reason"] = string.Join("; ", schedule.Reasons.Select(r => r.Message));
+                    db.ExecutionLog.Add(EnrollmentMapping.Log(state, "step_scheduled", now, first, metadata: metadata));
+                }
             }
             await db.SaveChangesAsync(ct);
         }
