@@ -49,7 +49,7 @@ public static partial class ReturnDateParser
             var rest = afterCue[filler.Length..];
             var lastDayAway = IsUntil(cue.Value) || AfterWord().IsMatch(filler.Value);
             if (ReadDate(rest, received, lastDayAway) is not { } read) continue;
-            var firstDayBack = lastDayAway ? read.Date.AddDays(1) : read.Date;
+            var firstDayBack = lastDayAway && !read.NamesFirstDayBack ? read.Date.AddDays(1) : read.Date;
             if (firstDayBack.DayNumber - received.DayNumber > MaxDaysAhead) continue;
             var phrase = (cue.Value + afterCue[..(filler.Length + read.Length)]).Trim();
             if (best is null || firstDayBack > best.FirstDayBack) best = new ReturnDate(firstDayBack, Collapse(phrase));
@@ -69,7 +69,9 @@ public static partial class ReturnDateParser
 
     private static string Collapse(string phrase) => Whitespace().Replace(phrase, " ");
 
-    private readonly record struct Read(DateOnly Date, int Length);
+    /// <param name="NamesFirstDayBack">"tomorrow" and "next week" name when the absence ends, whatever the cue:
+    /// "out until next week" is back on Monday.</param>
+    private readonly record struct Read(DateOnly Date, int Length, bool NamesFirstDayBack = false);
 
     /// <summary>A date at the very start of <paramref name="text"/>, resolved against <paramref name="received"/>.</summary>
     /// <param name="lastDayAway">Whether the date names the last day away: then a bare weekday may be today.</param>
@@ -104,10 +106,10 @@ public static partial class ReturnDateParser
             return NextDay(Number(dayOnly, "d"), received) is { } day ? new Read(day, start + dayOnly.Length) : null;
 
         if (Tomorrow().Match(body) is { Success: true } tomorrow)
-            return new Read(received.AddDays(1), start + tomorrow.Length);
+            return new Read(received.AddDays(1), start + tomorrow.Length, NamesFirstDayBack: true);
 
         if (NextWeek().Match(body) is { Success: true } nextWeek)
-            return new Read(NextWeekday(received, DayOfWeek.Monday), start + nextWeek.Length);
+            return new Read(NextWeekday(received, DayOfWeek.Monday), start + nextWeek.Length, NamesFirstDayBack: true);
 
         // A weekday alone: "back Monday" is the next Monday after the day the reply came; "out until Friday" sent on a
         // Friday means today.

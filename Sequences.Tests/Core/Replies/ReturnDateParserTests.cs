@@ -30,6 +30,8 @@ public sealed class ReturnDateParserTests
         // "until"/"through"/"after": the date is the last day away, so the sender is back the day after.
         { "Out of office until 03/12", Monday, "2026-03-13" },
         { "I am out until the 9th", Monday, "2026-03-10" },
+        { "I am out of the office until next week.", "2026-03-04", "2026-03-09" }, // names the end of the absence
+        { "Out today, back in the office tomorrow", Monday, "2026-03-03" },
         { "I'm on vacation until Friday, March 6, with limited access to email.", Monday, "2026-03-07" },
         { "Out of office through March 13", Monday, "2026-03-14" },
         { "I'm away till Mon 16 March", Monday, "2026-03-17" },
