@@ -69,7 +69,7 @@ public sealed class InboundProcessor(
         };
         var metadata = Metadata(mail, classification, match);
         var returnDate = type == EngagementType.OutOfOffice ? outOfOffice.Read(mail) : null;
-        if (returnDate is not null) metadata["return_date"] = returnDate.FirstDayBack.ToString("yyyy-MM-dd");
+        if (returnDate is not null) metadata["return_date"] = returnDate.FirstDayBack.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         try
         {
             await recorder.RecordAsync(new EngagementInput(tenantId, match.LeadId, type, match.OutboundMessageId, Metadata: metadata), ct);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Sequences.Core.Engine;
@@ -57,8 +58,8 @@ public sealed class OutOfOfficeHold(IDbContextFactory<SequencesDbContext> contex
             state.NextActionAt = resumeAt;
             db.ExecutionLog.Add(EnrollmentMapping.Log(state, LogAction, now, metadata: new()
             {
-                ["until"] = resumeAt.ToString("yyyy-MM-ddTHH:mm:ssZ"),
-                ["return_date"] = returnDate.FirstDayBack.ToString("yyyy-MM-dd"),
+                ["until"] = resumeAt.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+                ["return_date"] = returnDate.FirstDayBack.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 ["phrase"] = returnDate.Phrase.Length > 200 ? returnDate.Phrase[..200] : returnDate.Phrase,
                 ["timezone"] = zone.Id,
             }));
