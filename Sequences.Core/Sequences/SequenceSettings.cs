@@ -13,6 +13,11 @@ public sealed record SequenceSettings
     public SendFailurePolicy OnSendFailure { get; init; } = SendFailurePolicy.Skip;
     /// <summary>At most this many emails of this sequence per recipient domain per hour (null: no cap).</summary>
     public int? PerDomainHourlyCap { get; init; }
+
+    // Company-level stop (issue #9).
+    /// <summary>A reply from a lead at a company domain (not free mail) stops every active lead of that domain in this
+    /// sequence, reason <c>company_replied</c>.</summary>
+    public bool StopOnCompanyReply { get; init; }
 }
 
 /// <summary>Local "HH:mm" times; end is exclusive and may be "24:00".</summary>

@@ -36,6 +36,8 @@ public sealed record InboundMail
     /// <summary>A provider said this is a bounce (webhook type "bounce"): no heuristics needed.</summary>
     public bool ReportedAsBounce { get; init; }
     public InboundSource Source { get; init; }
+    /// <summary>The plain-text body (or the html one as text), where an out-of-office reply says when its sender is back.</summary>
+    public string? Text { get; init; }
 
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 
@@ -58,6 +60,7 @@ public sealed record InboundMail
             Report = report,
             OriginalMessageIds = originals,
             Source = InboundSource.Imap,
+            Text = message.TextBody ?? (message.HtmlBody is { } html ? Mail.HtmlToText.Convert(html) : null),
         };
     }
 
@@ -67,7 +70,7 @@ public sealed record InboundMail
     /// and <c>Original-Message-ID</c> names the bounced message when threading headers do not.
     /// </summary>
     public static InboundMail FromProvider(bool bounce, string from, string? to, string? subject, string? messageId, string? inReplyTo,
-        IReadOnlyList<string> references, IReadOnlyDictionary<string, string> headers)
+        IReadOnlyList<string> references, IReadOnlyDictionary<string, string> headers, string? text = null)
     {
         var map = new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase);
         string? Get(string name) => map.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
@@ -93,6 +96,7 @@ public sealed record InboundMail
             OriginalMessageIds = ParseIds(Get("Original-Message-ID") ?? Get("X-Original-Message-ID")),
             ReportedAsBounce = bounce,
             Source = InboundSource.Webhook,
+            Text = text,
         };
     }
 

@@ -22,7 +22,8 @@ public sealed record InboundOutcome(
 /// <see cref="EngagementRecorder"/> (which applies auto-stop and suppression). Unmatched mail is only logged.
 /// </summary>
 public sealed class InboundProcessor(
-    IDbContextFactory<SequencesDbContext> contexts, ReplyMatcher matcher, EngagementRecorder recorder, ILogger<InboundProcessor> logger)
+    IDbContextFactory<SequencesDbContext> contexts, ReplyMatcher matcher, EngagementRecorder recorder, ILogger<InboundProcessor> logger,
+    OutOfOfficeHold outOfOffice, CompanyReplyStop companyStop)
 {
     public const string InboundMessageIdKey = "inbound_message_id";
 
@@ -67,9 +68,15 @@ public sealed class InboundProcessor(
             _ => EngagementType.SoftBounced,
         };
         var metadata = Metadata(mail, classification, match);
+        var returnDate = type == EngagementType.OutOfOffice ? outOfOffice.Read(mail) : null;
+        if (returnDate is not null) metadata["return_date"] = returnDate.FirstDayBack.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         try
         {
             await recorder.RecordAsync(new EngagementInput(tenantId, match.LeadId, type, match.OutboundMessageId, Metadata: metadata), ct);
+            if (returnDate is not null) await outOfOffice.HoldAsync(tenantId, match.LeadId, returnDate, ct);
+            else if (type == EngagementType.OutOfOffice)
+                logger.LogInformation("Out-of-office reply {MessageId} names no return date; lead {LeadId} keeps running", mail.MessageId, match.LeadId);
+            if (type == EngagementType.Replied) await companyStop.StopColleaguesAsync(tenantId, match.LeadId, ct);
             if (type == EngagementType.SoftBounced && await SoftBouncesCountAsHardAsync(tenantId, match.LeadId, ct))
             {
                 metadata["escalated_from"] = "soft_bounces";

@@ -16,6 +16,8 @@ public static class RepliesServiceCollectionExtensions
         var engine = configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions();
         services.AddScoped<ReplyMatcher>();
         services.AddScoped<InboundProcessor>();
+        services.AddScoped<OutOfOfficeHold>();
+        services.AddScoped<CompanyReplyStop>();
         services.AddSingleton<ImapPoller>();
 
         // Same switch as the queue pass: a host that runs no scheduler polls no mailboxes either.

@@ -119,7 +119,7 @@ public sealed class ImapPollerTests(SqliteEngineApp app, ImapServerFixture imap)
 
     private MimeMessage OutOfOffice(TestLead lead, OutboundMessage ours)
     {
-        var message = Inbound(lead.Email, "Automatic reply: Hi Otto", "I am out of the office until next week.");
+        var message = Inbound(lead.Email, "Automatic reply: Hi Otto", "I am out of the office with limited access to email.");
         message.InReplyTo = ours.MessageId.Trim('<', '>');
         message.Headers.Add("Auto-Submitted", "auto-replied");
         message.Headers.Add("X-Auto-Response-Suppress", "All");

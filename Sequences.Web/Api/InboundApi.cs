@@ -23,7 +23,8 @@ public static class InboundApi
             .MapPost("/inbound", ReceiveAsync)
             .WithSummary("Record a reply or bounce reported by a mail provider")
             .WithDescription("Matched by in_reply_to/references against our Message-IDs, else by the sender to an enrolled lead; " +
-                             "auto-replies (Auto-Submitted, X-Autoreply, Precedence, out-of-office subjects) are recorded as out_of_office and stop nothing. " +
+                             "auto-replies (Auto-Submitted, X-Autoreply, Precedence, out-of-office subjects) are recorded as out_of_office and stop nothing; " +
+                             "one whose subject or text names a return date (\"back on Monday, March 9\") holds the lead's enrollments until that business morning. " +
                              "A bounce names its address in headers.Final-Recipient (else from) and its code in headers.Status (4.x.x soft, otherwise hard). " +
                              "The same message_id is recorded once.");
         return api;
@@ -53,7 +54,7 @@ public static class InboundApi
         if (issues.Count > 0) throw new InputRejectedException(issues);
 
         var headers = (body.Headers ?? []).Where(h => h.Value is not null).ToDictionary(h => h.Key, h => h.Value!, StringComparer.OrdinalIgnoreCase);
-        return InboundMail.FromProvider(type == "bounce", from!, body.To, body.Subject, body.MessageId, body.InReplyTo, references, headers);
+        return InboundMail.FromProvider(type == "bounce", from!, body.To, body.Subject, body.MessageId, body.InReplyTo, references, headers, body.Text);
     }
 
     private static IReadOnlyList<string> References(JsonElement? value, List<ValidationIssue> issues)
