@@ -64,6 +64,11 @@ public abstract class OutOfOfficeAndCompanyStopTests(SequencesApp app) : EngineT
         var held = (await LogAsync(lead)).Should().ContainSingle(l => l.ActionType == "ooo_paused_until").Which;
         held.Metadata.Should().Contain("until", morning.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture))
             .And.Contain("return_date", monday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).And.Contain("timezone", Zone);
+        // "Why?" says so, with the log entry behind it.
+        var why = JsonNode.Parse(await A.GetStringAsync($"/api/leads/{lead.Id}/explain?sequence_id={sequence}"))!;
+        var away = why["steps"]!.AsArray().SelectMany(st => st!["reasons"]!.AsArray()).Single(r => r!["code"]!.GetValue<string>() == "lead_paused_until")!;
+        away["sentence"]!.GetValue<string>().Should().Contain("out of office").And.Contain("then resumes by itself");
+        away["log_entry_ids"]!.AsArray().Select(i => Guid.Parse(i!.GetValue<string>())).Should().Equal(held.Id);
 
         App.Clock.SetUtcNow(morning.AddMinutes(-1));
         await ProcessAsync();
