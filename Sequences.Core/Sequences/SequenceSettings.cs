@@ -13,6 +13,10 @@ public sealed record SequenceSettings
     public SendFailurePolicy OnSendFailure { get; init; } = SendFailurePolicy.Skip;
     /// <summary>At most this many emails of this sequence per recipient domain per hour (null: no cap).</summary>
     public int? PerDomainHourlyCap { get; init; }
+
+    // Holiday calendars (issue #9): kept together at the end so parallel additions merge cleanly.
+    /// <summary>Email sends skip the public holidays of the lead's country (its ISO code) like weekends.</summary>
+    public bool SkipHolidays { get; init; }
 }
 
 /// <summary>Local "HH:mm" times; end is exclusive and may be "24:00".</summary>

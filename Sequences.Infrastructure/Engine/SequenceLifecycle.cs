@@ -88,7 +88,7 @@ public sealed class SequenceLifecycle(IDbContextFactory<SequencesDbContext> cont
             foreach (var state in batch)
             {
                 var zone = EnrollmentMapping.Zone(leads[state.LeadId], sequence.Settings, tenantZone);
-                state.NextActionAt = Schedule.Plan(first, now, zone, plan.Settings).DueAt;
+                state.NextActionAt = Schedule.Plan(first, now, zone, plan.Settings, Schedule.HolidaysFor(plan.Settings, leads[state.LeadId].Country)).DueAt;
             }
             await db.SaveChangesAsync(ct);
         }
