@@ -91,7 +91,7 @@ public static class EnrollmentEngine
                         log.Add(Entry("send_deferred", step, context.Now, ("until", Iso(window.DueAt)), ("reason", Reasons(window.Reasons))));
                         return new Wait(window.DueAt, window.Reasons);
                     }
-                    return new SendEmail(step, VariantPicker.Pick(step.Variants, context.LeadId, step.Id));
+                    return new SendEmail(step, VariantPicker.Pick(step.Variants, context.LeadId, step.Id, step.Winner?.Variant));
 
                 case StepType.Action:
                     return new RunAction(step);

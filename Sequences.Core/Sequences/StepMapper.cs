@@ -71,6 +71,7 @@ public static class StepMapper
                 Weight = v.Weight ?? 1,
             }).ToList()
             : [];
+        step.AutoWinner = input.StepType == StepType.Email ? input.AutoWinner : null;
     }
 
     /// <summary>The write-side shape of a stored step: what export writes and duplicate copies.</summary>
@@ -96,6 +97,7 @@ public static class StepMapper
         StepOrder = step.StepOrder,
         Variants = step.Variants.OrderBy(v => v.Variant)
             .Select(v => new VariantInput(v.Variant, v.SubjectLine, v.BodyHtml, v.BodyText, v.Weight)).ToList(),
+        AutoWinner = step.AutoWinner,
     };
 
     private static ConditionValue? Remap(ConditionValue? value, IReadOnlyDictionary<Guid, Guid>? idMap)

@@ -350,12 +350,33 @@ internal sealed class PassWorker(
             ? await db.Mailboxes.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(m => m.UserId == mid && m.TenantId == sequence.TenantId, ct)
             : null;
         var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == sequence.TenantId, ct);
+        await DecideWinnersAsync(db, sequence, ct);
         var runtime = new SequenceRuntime(sequence, EnrollmentMapping.Plan(sequence),
             ownerUser?.DisplayName ?? ownerUser?.Email, ownerUser?.Email,
             mailbox?.FromAddress ?? configuration["Email:DefaultFrom"] ?? "sequences@localhost",
             mailbox?.DisplayName ?? ownerUser?.DisplayName,
             tenant.DefaultTimezone, tenant.WebhookSecret, mailbox);
         return runtimes.GetOrAdd(sequenceId, runtime);
+    }
+
+    /// <summary>A/B auto-winner: once per sequence per pass (the runtime is cached), before any of its leads is picked a
+    /// variant. A decision is stored on the step only if none was stored meanwhile, and the loaded step uses it at once.</summary>
+    private async Task DecideWinnersAsync(SequencesDbContext db, Sequence sequence, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var current = sequence.Steps.Where(s => s.Version == sequence.Version);
+        foreach (var (step, decision) in await AutoWinnerDecider.DecideAsync(db, sequence, current, now, ct))
+        {
+            var stepId = step.Id;
+            var stored = await writes.RunAsync(db, () => db.SequenceSteps.IgnoreQueryFilters()
+                .Where(s => s.Id == stepId && s.Winner == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Winner, decision), ct), ct);
+            step.Winner = decision;
+            if (stored > 0)
+                logger.LogInformation("A/B auto-winner: step {StepId} of sequence {SequenceId} decided for variant {Variant} on {Metric} (p={PValue:0.####}); rates {Rates}",
+                    stepId, sequence.Id, decision.Variant, decision.Metric, decision.PValue,
+                    string.Join(", ", decision.Rates.Select(r => $"{r.Variant} {r.Successes}/{r.Sends}")));
+        }
     }
 
     /// <summary>Right after a commit: stops tracking what is saved and done with (earlier chunks' enrollments, messages,
