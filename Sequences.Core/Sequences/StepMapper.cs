@@ -72,6 +72,9 @@ public static class StepMapper
             }).ToList()
             : [];
         step.AutoWinner = input.StepType == StepType.Email ? input.AutoWinner : null;
+        // The decision stands through edits, except when there is no rule any more (back to the weighted split)
+        // or the winning variant is gone.
+        if (step.AutoWinner is null || !step.Variants.Any(v => v.Variant == step.Winner?.Variant)) step.Winner = null;
     }
 
     /// <summary>The write-side shape of a stored step: what export writes and duplicate copies.</summary>

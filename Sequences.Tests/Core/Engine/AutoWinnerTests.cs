@@ -97,6 +97,29 @@ public sealed class AutoWinnerTests
     private static Guid LeadId(int i) => new(i + 1, 0x4a1b, 0x7c2d, [0x9e, 0x3f, 0x50, 0x61, 0x72, 0x83, 0x94, 0xa5]);
 
     [Fact]
+    public void An_edit_keeps_the_decision_unless_the_rule_or_the_winning_variant_is_removed()
+    {
+        var decision = AbTest.Decide([new("A", 1000, 150), new("B", 1000, 200)], Replies, Now)!;
+        StepInput Input(AutoWinnerSettings? rule, params string[] variants) => new()
+        {
+            StepType = StepType.Email, AutoWinner = rule, Variants = variants.Select(v => new VariantInput(v, "s", null, "t", 1)).ToList(),
+        };
+        SequenceStep Decided() => new() { StepType = StepType.Email, Winner = decision };
+
+        var kept = Decided();
+        StepMapper.Apply(kept, Input(Replies, "A", "B"));
+        kept.Winner.Should().Be(decision);
+
+        var noRule = Decided();
+        StepMapper.Apply(noRule, Input(null, "A", "B"));
+        noRule.Winner.Should().BeNull();
+
+        var renamed = Decided();
+        StepMapper.Apply(renamed, Input(Replies, "A", "C"));
+        renamed.Winner.Should().BeNull();
+    }
+
+    [Fact]
     public void The_auto_winner_rule_is_validated_on_write()
     {
         StepInput Email(AutoWinnerSettings rule, params string[] variants) => new()
