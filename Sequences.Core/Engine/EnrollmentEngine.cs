@@ -35,7 +35,8 @@ public sealed class EnrollmentCursor
     public string? StoppedReason { get; set; }
 }
 
-public sealed record EngineContext(DateTime Now, TimeZoneInfo Zone, Guid LeadId, IReadOnlyList<EngagementFact> Facts);
+/// <param name="Holidays">The lead's country's calendar; the engine applies it only when the sequence skips holidays.</param>
+public sealed record EngineContext(DateTime Now, TimeZoneInfo Zone, Guid LeadId, IReadOnlyList<EngagementFact> Facts, HolidayCalendar? Holidays = null);
 
 /// <summary>What the caller must do next for an enrollment.</summary>
 public abstract record EngineAction;
@@ -83,14 +84,14 @@ public static class EnrollmentEngine
             {
                 case StepType.Email:
                     // Overdue (a paused sequence resumed, a slow queue): still only inside the window.
-                    var window = Schedule.WindowCheck(context.Now, context.Zone, plan.Settings);
+                    var window = Schedule.WindowCheck(context.Now, context.Zone, plan.Settings, Holidays(plan, context));
                     if (window.DueAt > context.Now)
                     {
                         cursor.NextActionAt = window.DueAt;
                         log.Add(Entry("send_deferred", step, context.Now, ("until", Iso(window.DueAt)), ("reason", Reasons(window.Reasons))));
                         return new Wait(window.DueAt, window.Reasons);
                     }
-                    return new SendEmail(step, VariantPicker.Pick(step.Variants, context.LeadId, step.Id));
+                    return new SendEmail(step, VariantPicker.Pick(step.Variants, context.LeadId, step.Id, step.Winner?.Variant));
 
                 case StepType.Action:
                     return new RunAction(step);
@@ -175,7 +176,7 @@ public static class EnrollmentEngine
 
     private static EngineAction MoveTo(EnrollmentCursor cursor, SequencePlan plan, SequenceStep step, DateTime from, EngineContext context, List<EngineLogEntry> log)
     {
-        var schedule = Schedule.Plan(step, from, context.Zone, plan.Settings);
+        var schedule = Schedule.Plan(step, from, context.Zone, plan.Settings, Holidays(plan, context));
         cursor.CurrentStepId = step.Id;
         cursor.CurrentStepOrder = step.StepOrder;
         cursor.NextActionAt = schedule.DueAt;
@@ -184,6 +185,9 @@ public static class EnrollmentEngine
                 ("due_at", Iso(schedule.DueAt)), ("reason", Reasons(schedule.Reasons))));
         return new Wait(schedule.DueAt, schedule.Reasons);
     }
+
+    private static HolidayCalendar? Holidays(SequencePlan plan, EngineContext context) =>
+        plan.Settings.SkipHolidays ? context.Holidays : null;
 
     private static Finish Complete(EnrollmentCursor cursor)
     {

@@ -16,30 +16,34 @@ public static partial class Schedule
     public static DateTime NextWindowOpening(DateTime fromUtc, TimeZoneInfo zone, SendWindow window, bool businessDaysOnly) =>
         NextWindowOpening(fromUtc, zone, ScheduleWindow.From(window), businessDaysOnly);
 
-    internal static bool IsInWindow(DateTime utc, TimeZoneInfo zone, ScheduleWindow window, bool businessDaysOnly)
+    internal static bool IsInWindow(DateTime utc, TimeZoneInfo zone, ScheduleWindow window, bool businessDaysOnly, HolidayCalendar? holidays = null)
     {
         var local = ToLocal(utc, zone);
-        return (!businessDaysOnly || IsBusinessDay(local)) && window.Contains(local.TimeOfDay);
+        return IsSendDay(local.Date, businessDaysOnly, holidays) && window.Contains(local.TimeOfDay);
     }
 
-    internal static DateTime NextWindowOpening(DateTime fromUtc, TimeZoneInfo zone, ScheduleWindow window, bool businessDaysOnly)
+    internal static DateTime NextWindowOpening(DateTime fromUtc, TimeZoneInfo zone, ScheduleWindow window, bool businessDaysOnly, HolidayCalendar? holidays = null)
     {
         var from = AsUtc(fromUtc);
-        if (IsInWindow(from, zone, window, businessDaysOnly)) return from;
+        if (IsInWindow(from, zone, window, businessDaysOnly, holidays)) return from;
 
         var today = ToLocal(from, zone).Date;
         for (var day = -1; day <= MaxDaysToOpening; day++)
         {
             var date = today.AddDays(day);
-            if (businessDaysOnly && !IsBusinessDay(date)) continue;
+            if (!IsSendDay(date, businessDaysOnly, holidays)) continue;
             // The opening may sit in a DST gap (moved forward, possibly past a tiny window's
             // end) or be ambiguous (the second occurrence may still be ahead of us).
             foreach (var opening in Occurrences(date + window.Start, zone))
-                if (opening >= from && IsInWindow(opening, zone, window, businessDaysOnly))
+                if (opening >= from && IsInWindow(opening, zone, window, businessDaysOnly, holidays))
                     return opening;
         }
         throw new InvalidOperationException($"The send window {window} never opens in {zone.Id} after {from:O}.");
     }
+
+    /// <summary>Holidays count whether or not weekends do: a sequence may send on Saturdays yet not on Christmas Day.</summary>
+    private static bool IsSendDay(DateTime localDate, bool businessDaysOnly, HolidayCalendar? holidays) =>
+        (!businessDaysOnly || IsBusinessDay(localDate)) && holidays?.NameOn(localDate) is null;
 
     internal static bool IsBusinessDay(DateTime localDate) =>
         localDate.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday);

@@ -13,7 +13,7 @@ public static class Simulator
 {
     public const int MaxHorizonDays = 3650;
 
-    public static IReadOnlyList<TimelineEntry> Run(SequencePlan plan, TimeZoneInfo zone, DateTime startAt, IReadOnlyList<SimulatedEvent> events, int horizonDays, Guid? leadId = null)
+    public static IReadOnlyList<TimelineEntry> Run(SequencePlan plan, TimeZoneInfo zone, DateTime startAt, IReadOnlyList<SimulatedEvent> events, int horizonDays, Guid? leadId = null, string? country = null)
     {
         var lead = leadId ?? Guid.NewGuid();
         var horizon = startAt.AddDays(horizonDays);
@@ -22,8 +22,9 @@ public static class Simulator
         var cursor = new EnrollmentCursor();
         var log = new List<EngineLogEntry>();
         var now = startAt;
+        var holidays = HolidayCalendar.For(country);
 
-        EngineContext Context() => new(now, zone, lead, facts);
+        EngineContext Context() => new(now, zone, lead, facts, holidays);
 
         var action = EnrollmentEngine.Enroll(cursor, plan, Context(), startAt, log);
         for (var guard = 0; guard < 10_000; guard++)

@@ -10,9 +10,11 @@ namespace Sequences.Core.Engine;
 /// </summary>
 public static class VariantPicker
 {
-    public static SequenceStepVariant? Pick(IReadOnlyList<SequenceStepVariant> variants, Guid leadId, Guid stepId)
+    /// <param name="winner">The step's decided auto-winner: once there is one, every lead gets it.</param>
+    public static SequenceStepVariant? Pick(IReadOnlyList<SequenceStepVariant> variants, Guid leadId, Guid stepId, string? winner = null)
     {
         ArgumentNullException.ThrowIfNull(variants);
+        if (winner is not null && variants.FirstOrDefault(v => v.Variant == winner) is { } won) return won;
         // Validation rejects negative weights; a stored one counts as 0 rather than skewing the walk.
         var total = variants.Sum(v => (long)Math.Max(v.Weight, 0));
         if (total == 0) return null;

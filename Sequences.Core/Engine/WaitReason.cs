@@ -7,6 +7,7 @@ public sealed record WaitReason(string Code, string Message)
     public const string SendTimeCode = "send_time";
     public const string SendWindowCode = "send_window";
     public const string WeekendCode = "weekend";
+    public const string HolidayCode = "holiday";
 
     internal static WaitReason Delay(int days, int hours)
     {
@@ -24,6 +25,9 @@ public sealed record WaitReason(string Code, string Message)
 
     internal static WaitReason Weekend(TimeZoneInfo zone, DayOfWeek opensOn) =>
         new(WeekendCode, $"Weekend in {zone.Id}: waits for {opensOn}");
+
+    internal static WaitReason Holiday(string country, IReadOnlyList<string> names, DateTime opensOn) =>
+        new(HolidayCode, $"Public holiday in {country} ({string.Join(", ", names)}): waits for {opensOn.DayOfWeek} {opensOn.ToString("d MMM", System.Globalization.CultureInfo.InvariantCulture)}");
 
     private static string Count(int n, string unit) => n == 1 ? $"1 {unit}" : $"{n} {unit}s";
 }

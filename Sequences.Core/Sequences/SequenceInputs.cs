@@ -31,6 +31,7 @@ public sealed record StepInput
     public double? PositionX { get; init; }
     public double? PositionY { get; init; }
     public List<VariantInput>? Variants { get; init; }
+    public AutoWinnerSettings? AutoWinner { get; init; }
     /// <summary>Where to insert when adding one step (1-based); absent means at the end.</summary>
     public int? StepOrder { get; init; }
 }

@@ -18,6 +18,10 @@ public sealed record SequenceSettings
     /// <summary>A reply from a lead at a company domain (not free mail) stops every active lead of that domain in this
     /// sequence, reason <c>company_replied</c>.</summary>
     public bool StopOnCompanyReply { get; init; }
+
+    // Holiday calendars (issue #9): kept together at the end so parallel additions merge cleanly.
+    /// <summary>Email sends skip the public holidays of the lead's country (its ISO code) like weekends.</summary>
+    public bool SkipHolidays { get; init; }
 }
 
 /// <summary>Local "HH:mm" times; end is exclusive and may be "24:00".</summary>

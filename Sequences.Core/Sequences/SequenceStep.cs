@@ -26,6 +26,11 @@ public sealed class SequenceStep : TenantEntity
     public double? PositionX { get; set; }
     public double? PositionY { get; set; }
     public List<SequenceStepVariant> Variants { get; set; } = [];
+
+    // A/B auto-winner (issue #9): the rule, and the decision once the engine has made it.
+    public AutoWinnerSettings? AutoWinner { get; set; }
+    /// <summary>Set once by the engine; from then on every new lead gets this variant.</summary>
+    public WinnerDecision? Winner { get; set; }
 }
 
 public sealed class SequenceStepVariant : TenantEntity

@@ -71,6 +71,10 @@ public static class StepMapper
                 Weight = v.Weight ?? 1,
             }).ToList()
             : [];
+        step.AutoWinner = input.StepType == StepType.Email ? input.AutoWinner : null;
+        // The decision stands through edits, except when there is no rule any more (back to the weighted split)
+        // or the winning variant is gone.
+        if (step.AutoWinner is null || !step.Variants.Any(v => v.Variant == step.Winner?.Variant)) step.Winner = null;
     }
 
     /// <summary>The write-side shape of a stored step: what export writes and duplicate copies.</summary>
@@ -96,6 +100,7 @@ public static class StepMapper
         StepOrder = step.StepOrder,
         Variants = step.Variants.OrderBy(v => v.Variant)
             .Select(v => new VariantInput(v.Variant, v.SubjectLine, v.BodyHtml, v.BodyText, v.Weight)).ToList(),
+        AutoWinner = step.AutoWinner,
     };
 
     private static ConditionValue? Remap(ConditionValue? value, IReadOnlyDictionary<Guid, Guid>? idMap)

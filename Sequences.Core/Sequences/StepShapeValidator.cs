@@ -75,6 +75,7 @@ public static class StepShapeValidator
         MaxLength(issues, $"{prefix}body_html", step.BodyHtml, MaxBodyLength);
         MaxLength(issues, $"{prefix}body_text", step.BodyText, MaxBodyLength);
         MaxLength(issues, $"{prefix}variant", step.Variant, 20);
+        if (step.AutoWinner is { } autoWinner) ValidateAutoWinner(issues, autoWinner, step.Variants, $"{prefix}auto_winner");
         if (step.Variants is not { Count: > 0 } variants) return;
 
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -98,6 +99,18 @@ public static class StepShapeValidator
         }
         if (variants.All(v => v is not null && v.Weight == 0))
             issues.Add(ValidationIssue.Error($"{prefix}variants", "out_of_range", "At least one variant needs a weight above 0."));
+    }
+
+    private static void ValidateAutoWinner(List<ValidationIssue> issues, AutoWinnerSettings rule, List<VariantInput>? variants, string field)
+    {
+        if ((variants?.Count ?? 0) < 2)
+            issues.Add(ValidationIssue.Error(field, "needs_variants", "auto_winner needs at least two variants on the step."));
+        if (rule.Metric is null)
+            issues.Add(ValidationIssue.Error($"{field}.metric", "required", "metric is required: reply, open or click."));
+        if (rule.MinSendsPerVariant is < 1 or > AutoWinnerSettings.MaxMinSends)
+            issues.Add(ValidationIssue.Error($"{field}.min_sends_per_variant", "out_of_range", $"min_sends_per_variant must be from 1 to {AutoWinnerSettings.MaxMinSends}."));
+        if (!double.IsFinite(rule.Confidence) || rule.Confidence is < 0.5 or > 0.999)
+            issues.Add(ValidationIssue.Error($"{field}.confidence", "out_of_range", "confidence must be from 0.5 to 0.999 (e.g. 0.95)."));
     }
 
     private static void ValidateCondition(List<ValidationIssue> issues, StepInput step, IReadOnlySet<Guid> stepIds, string prefix)

@@ -26,7 +26,8 @@ public sealed record EnrollmentCounts(int Enrolled, int Active, int Paused, int 
 
 public sealed record StepMetrics(Guid StepId, int StepOrder, StepType StepType, string? Name, Metrics Metrics);
 
-public sealed record VariantMetrics(Guid StepId, string Variant, Metrics Metrics, bool Leader);
+/// <param name="Winner">The step's auto-winner decision, on the winning variant's row only.</param>
+public sealed record VariantMetrics(Guid StepId, string Variant, Metrics Metrics, bool Leader, WinnerDecision? Winner = null);
 
 public sealed record DayMetrics(DateOnly Date, Metrics Metrics);
 
@@ -79,7 +80,8 @@ public sealed class AnalyticsService(IDbContextFactory<SequencesDbContext> conte
 
         return new SequenceAnalytics(id, query.CampaignId, query.From, query.To, enrollments, Measure(rows), byStep,
             byVariant.OrderBy(v => sequence.Steps.FirstOrDefault(s => s.Id == v.Item1)?.StepOrder).ThenBy(v => v.Item2)
-                .Select(v => new VariantMetrics(v.Item1, v.Item2, v.Metrics, leaders.Contains((v.Item1, v.Item2)) && v.Metrics.Sent > 0)).ToList(),
+                .Select(v => new VariantMetrics(v.Item1, v.Item2, v.Metrics, leaders.Contains((v.Item1, v.Item2)) && v.Metrics.Sent > 0,
+                    sequence.Steps.FirstOrDefault(s => s.Id == v.Item1)?.Winner is { } won && won.Variant == v.Item2 ? won : null)).ToList(),
             byDay);
     }
 

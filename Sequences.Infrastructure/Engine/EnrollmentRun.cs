@@ -8,6 +8,7 @@ namespace Sequences.Infrastructure.Engine;
 internal sealed class EnrollmentRun(LeadSequenceState state, TimeProvider clock)
 {
     private TimeZoneInfo _zone = TimeZoneInfo.Utc;
+    private HolidayCalendar? _holidays;
 
     public LeadSequenceState State { get; } = state;
     public EnrollmentCursor Cursor { get; } = EnrollmentMapping.Cursor(state);
@@ -29,7 +30,8 @@ internal sealed class EnrollmentRun(LeadSequenceState state, TimeProvider clock)
         Runtime = runtime;
         Facts = facts;
         _zone = EnrollmentMapping.Zone(lead, runtime.Sequence.Settings, runtime.TenantZone);
+        _holidays = HolidayCalendar.For(lead.Country);
     }
 
-    public EngineContext Context() => new(clock.GetUtcNow().UtcDateTime, _zone, Lead.Id, Facts);
+    public EngineContext Context() => new(clock.GetUtcNow().UtcDateTime, _zone, Lead.Id, Facts, _holidays);
 }

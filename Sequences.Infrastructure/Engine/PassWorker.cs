@@ -30,7 +30,8 @@ internal sealed class PassWorker(
     ConcurrentDictionary<Guid, SequenceRuntime> runtimes,
     SendPacer pacer,
     WriteGate writes,
-    ILogger logger) : IAsyncDisposable
+    ILogger logger,
+    ConcurrentDictionary<Guid, Task<IReadOnlyList<(Guid StepId, WinnerDecision Decision)>>> winnerChecks) : IAsyncDisposable
 {
     /// <summary>DESIGN: "sending" rows are committed alone or in a chunk of at most 10, so a crash leaves at most
     /// Parallelism x 10 unknown outcomes.</summary>
@@ -350,12 +351,43 @@ internal sealed class PassWorker(
             ? await db.Mailboxes.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(m => m.UserId == mid && m.TenantId == sequence.TenantId, ct)
             : null;
         var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == sequence.TenantId, ct);
+        await DecideWinnersAsync(db, sequence, ct);
         var runtime = new SequenceRuntime(sequence, EnrollmentMapping.Plan(sequence),
             ownerUser?.DisplayName ?? ownerUser?.Email, ownerUser?.Email,
             mailbox?.FromAddress ?? configuration["Email:DefaultFrom"] ?? "sequences@localhost",
             mailbox?.DisplayName ?? ownerUser?.DisplayName,
             tenant.DefaultTimezone, tenant.WebhookSecret, mailbox);
         return runtimes.GetOrAdd(sequenceId, runtime);
+    }
+
+    /// <summary>A/B auto-winner: once per sequence per pass, before any of its leads is picked a variant. A decision is
+    /// stored on the step only if none was stored meanwhile (another host's pass), and the loaded steps use it at once.</summary>
+    private async Task DecideWinnersAsync(SequencesDbContext db, Sequence sequence, CancellationToken ct)
+    {
+        // Workers of one pass share the check: the first to load the sequence runs it, the others wait for its outcome.
+        var decisions = await winnerChecks.GetOrAdd(sequence.Id, _ => StoreWinnersAsync(db, sequence, ct));
+        foreach (var (stepId, decision) in decisions)
+            if (sequence.Steps.FirstOrDefault(s => s.Id == stepId) is { } step) step.Winner = decision;
+    }
+
+    private async Task<IReadOnlyList<(Guid StepId, WinnerDecision Decision)>> StoreWinnersAsync(SequencesDbContext db, Sequence sequence, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var current = sequence.Steps.Where(s => s.Version == sequence.Version);
+        var made = new List<(Guid, WinnerDecision)>();
+        foreach (var (step, decision) in await AutoWinnerDecider.DecideAsync(db, sequence, current, now, ct))
+        {
+            var stepId = step.Id;
+            var stored = await writes.RunAsync(db, () => db.SequenceSteps.IgnoreQueryFilters()
+                .Where(s => s.Id == stepId && s.Winner == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Winner, decision), ct), ct);
+            made.Add((stepId, decision));
+            if (stored > 0)
+                logger.LogInformation("A/B auto-winner: step {StepId} of sequence {SequenceId} decided for variant {Variant} on {Metric} (p={PValue:0.####}); rates {Rates}",
+                    stepId, sequence.Id, decision.Variant, decision.Metric, decision.PValue,
+                    string.Join(", ", decision.Rates.Select(r => $"{r.Variant} {r.Successes}/{r.Sends}")));
+        }
+        return made;
     }
 
     /// <summary>Right after a commit: stops tracking what is saved and done with (earlier chunks' enrollments, messages,

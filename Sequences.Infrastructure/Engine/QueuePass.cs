@@ -61,6 +61,7 @@ public sealed class QueuePass(
         var counters = new PassCounters();
         var runtimes = new ConcurrentDictionary<Guid, SequenceRuntime>();
         var pacer = new SendPacer();
+        var winnerChecks = new ConcurrentDictionary<Guid, Task<IReadOnlyList<(Guid, WinnerDecision)>>>();
 
         await using (var scope = CreateScope(tenantId))
         {
@@ -73,7 +74,7 @@ public sealed class QueuePass(
         // lease ran out while another worker of the same pass was still on it, and the lease fence, comparing
         // owners, would let both write.
         var workers = Enumerable.Range(0, Math.Max(1, options.Value.Parallelism))
-            .Select(i => RunWorkerAsync(tenantId, $"{i}.{owner}", counters, runtimes, pacer, ct));
+            .Select(i => RunWorkerAsync(tenantId, $"{i}.{owner}", counters, runtimes, pacer, winnerChecks, ct));
         await Task.WhenAll(workers);
 
         var result = new PassResult(counters.Processed, counters.Sent, counters.Failed, watch.ElapsedMilliseconds, startedAt);
@@ -87,10 +88,10 @@ public sealed class QueuePass(
     }
 
     private async Task RunWorkerAsync(Guid? tenantId, string owner, PassCounters counters, ConcurrentDictionary<Guid, SequenceRuntime> runtimes,
-        SendPacer pacer, CancellationToken ct)
+        SendPacer pacer, ConcurrentDictionary<Guid, Task<IReadOnlyList<(Guid, WinnerDecision)>>> winnerChecks, CancellationToken ct)
     {
         await using var scope = CreateScope(tenantId);
-        var worker = new PassWorker(scope.ServiceProvider, owner, options.Value, configuration, clock, counters, runtimes, pacer, _writes, logger);
+        var worker = new PassWorker(scope.ServiceProvider, owner, options.Value, configuration, clock, counters, runtimes, pacer, _writes, logger, winnerChecks);
         try
         {
             while (!ct.IsCancellationRequested)

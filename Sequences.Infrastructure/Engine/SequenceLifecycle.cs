@@ -88,7 +88,7 @@ public sealed class SequenceLifecycle(IDbContextFactory<SequencesDbContext> cont
             foreach (var state in batch)
             {
                 var zone = EnrollmentMapping.Zone(leads[state.LeadId], sequence.Settings, tenantZone);
-                var schedule = Schedule.Plan(first, now, zone, plan.Settings);
+                var schedule = Schedule.Plan(first, now, zone, plan.Settings, Schedule.HolidaysFor(plan.Settings, leads[state.LeadId].Country));
                 state.NextActionAt = schedule.DueAt;
                 // As the engine logs a move (EnrollmentEngine.MoveTo): the "why not sent" explainer replays the wait from here.
                 if (schedule.DueAt > now)

@@ -23,8 +23,9 @@ public sealed record RenderedEmail(string? Variant, string Subject, string Html,
 /// <summary>A what-if engagement as a client names it: "opened", "clicked" or "replied", some hours after a step's email.</summary>
 public sealed record SimulationEventInput(string? Type, Guid? AfterStepId, double? AfterHours);
 
+/// <param name="LeadCountry">ISO code whose public holidays email sends skip when the sequence's skip_holidays is on.</param>
 public sealed record SimulationRequest(string? LeadTimezone = null, DateTime? StartAt = null, IReadOnlyList<SimulationEventInput>? Events = null,
-    int? HorizonDays = null);
+    int? HorizonDays = null, string? LeadCountry = null);
 
 /// <summary>The timeline (UTC instants) and the zone it was planned in, to show local times beside them.</summary>
 public sealed record SimulationResult(TimeZoneInfo Zone, IReadOnlyList<TimelineEntry> Timeline);

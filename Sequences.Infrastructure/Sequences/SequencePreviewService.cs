@@ -115,7 +115,7 @@ public sealed class SequencePreviewService(
         var zone = TimeZones.Resolve(request.LeadTimezone, settings.Timezone, await TenantZoneAsync(ct));
         var start = request.StartAt is { } at ? DateTime.SpecifyKind(at.Kind == DateTimeKind.Local ? at.ToUniversalTime() : at, DateTimeKind.Utc) : clock.GetUtcNow().UtcDateTime;
         var plan = new SequencePlan(sequenceId ?? Guid.Empty, steps, settings);
-        return new SimulationResult(zone, Simulator.Run(plan, zone, start, events, horizon));
+        return new SimulationResult(zone, Simulator.Run(plan, zone, start, events, horizon, country: request.LeadCountry));
     }
 
     /// <summary>Sends one email step, rendered for <paramref name="who"/>, to <paramref name="toAddress"/>: marked as a

@@ -60,7 +60,7 @@ public static class EngineApi
         var sequence = await sequences.GetAsync(id, ct);
         var document = new SequenceInput { Name = sequence.Name, Settings = sequence.Settings, Steps = sequence.Steps.OrderBy(s => s.StepOrder).Select(StepMapper.ToInput).ToList() };
         var request = new SimulationRequest(body.Lead?.Timezone, body.StartAt,
-            body.Events?.Select(e => new SimulationEventInput(e.Type, e.AfterStepId, e.AfterHours)).ToList(), body.HorizonDays);
+            body.Events?.Select(e => new SimulationEventInput(e.Type, e.AfterStepId, e.AfterHours)).ToList(), body.HorizonDays, body.Lead?.Country);
         var result = await preview.SimulateAsync(document, request, sequence.Id, ct);
         return TypedResults.Ok(new TimelineResponse(result.Timeline));
     }

@@ -33,6 +33,8 @@ public sealed class SequenceStepConfiguration : IEntityTypeConfiguration<Sequenc
         b.Property(s => s.Version).HasDefaultValue(1);
         b.Property(s => s.ConditionValue).HasJsonConversion();
         b.Property(s => s.ActionConfig).HasJsonConversion();
+        b.Property(s => s.AutoWinner).HasJsonConversion();
+        b.Property(s => s.Winner).HasJsonConversion();
         b.HasIndex(s => new { s.SequenceId, s.Version, s.StepOrder }).IsUnique();
         b.HasIndex(s => s.TenantId);
         b.HasMany(s => s.Variants).WithOne().HasForeignKey(v => v.StepId).OnDelete(DeleteBehavior.Cascade);

@@ -929,6 +929,11 @@ namespace Sequences.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(32)")
                         .HasColumnName("action_type");
 
+                    b.Property<string>("AutoWinner")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("auto_winner")
+                        .HasAnnotation("Sequences:Json", true);
+
                     b.Property<string>("BodyHtml")
                         .HasColumnType("text")
                         .HasColumnName("body_html");
@@ -1018,6 +1023,11 @@ namespace Sequences.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasDefaultValue(1)
                         .HasColumnName("version");
+
+                    b.Property<string>("Winner")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("winner")
+                        .HasAnnotation("Sequences:Json", true);
 
                     b.HasKey("Id")
                         .HasName("pk_sequence_steps");

@@ -920,6 +920,11 @@ namespace Sequences.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("action_type");
 
+                    b.Property<string>("AutoWinner")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("auto_winner")
+                        .HasAnnotation("Sequences:Json", true);
+
                     b.Property<string>("BodyHtml")
                         .HasColumnType("TEXT")
                         .HasColumnName("body_html");
@@ -1009,6 +1014,11 @@ namespace Sequences.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasDefaultValue(1)
                         .HasColumnName("version");
+
+                    b.Property<string>("Winner")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("winner")
+                        .HasAnnotation("Sequences:Json", true);
 
                     b.HasKey("Id")
                         .HasName("pk_sequence_steps");

@@ -33,6 +33,8 @@ public sealed class StepDraft
     public double? PositionX { get; set; }
     public double? PositionY { get; set; }
     public List<VariantDraft> Variants { get; set; } = [];
+    /// <summary>Set through the API only; carried so that saving from the builder keeps it (and the step's decision).</summary>
+    public AutoWinnerSettings? AutoWinner { get; set; }
 
     /// <summary>What a new step dropped from the palette starts with: enough to save, nothing surprising.</summary>
     public static StepDraft New(StepType type) => type switch
@@ -81,6 +83,7 @@ public sealed class StepDraft
             BodyText = v.BodyText,
             Weight = v.Weight ?? 1,
         }).ToList() ?? [],
+        AutoWinner = input.AutoWinner,
     };
 
     public StepInput ToInput() => new()
@@ -107,6 +110,8 @@ public sealed class StepDraft
         Variants = StepType == StepType.Email
             ? Variants.Select(v => new VariantInput(v.Variant, v.SubjectLine, v.BodyHtml, v.BodyText, v.Weight)).ToList()
             : [],
+        // A rule needs two variants: removing one in the builder drops the rule rather than blocking the save.
+        AutoWinner = StepType == StepType.Email && Variants.Count >= 2 ? AutoWinner : null,
     };
 
     /// <summary>Only the field the action type uses is written, so switching types leaves nothing stale behind.</summary>
