@@ -34,6 +34,8 @@ public sealed class RichTextEditorBrowserTests(BrowserApp app) : IClassFixture<B
         await page.Keyboard.PressAsync("Delete");
         await page.Keyboard.TypeAsync("Dear ");
         await page.GetByTestId("template-variables").GetByText("{{ lead.first_name }}").ClickAsync();
+        // The chip inserts through the server and gives the editor its focus back: type on once it shows, as a person would.
+        await Assertions.Expect(editor).ToContainTextAsync("{{ lead.first_name }}", new() { Timeout = Timeout });
         await page.Keyboard.TypeAsync(", welcome {% if lead.company %}from {{ lead.company }}{% endif %}!");
         await page.Keyboard.PressAsync("Control+b");
         await page.Keyboard.TypeAsync("Bold move");
