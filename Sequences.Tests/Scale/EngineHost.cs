@@ -36,7 +36,7 @@ public sealed class EngineHost : IAsyncDisposable
     public IServiceProvider Services => _host.Services;
 
     /// <summary>Starts a host as a deployment would: it migrates (a no-op when another host did) and is ready to run passes.</summary>
-    public static async Task<EngineHost> StartAsync(string name, PostgresServer server, string database, TimeSpan leaseDuration, int batchSize)
+    public static async Task<EngineHost> StartAsync(string name, PostgresServer server, string database, TimeSpan leaseDuration, int batchSize, TimeProvider clock)
     {
         var smtp = new SmtpSink();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Testing" });
@@ -57,6 +57,8 @@ public sealed class EngineHost : IAsyncDisposable
             ["Sequences:Engine:BatchSize"] = batchSize.ToString(CultureInfo.InvariantCulture),
         });
         builder.Logging.AddFilter(_ => false);
+        // One clock for every host of the test, as one wall clock serves a real deployment.
+        builder.Services.AddSingleton(clock);
         builder.Services.AddSequencesInfrastructure(builder.Configuration);
         var host = builder.Build();
         try
