@@ -54,6 +54,7 @@ public static class DependencyInjection
         services.AddScoped<ApiKeyService>();
         services.AddScoped<BootstrapService>();
         services.AddScoped<SequenceService>();
+        services.AddScoped<SequenceVersionService>();
         services.AddScoped<StepService>();
         services.AddScoped<SequencePreviewService>();
         services.AddScoped<LeadService>();

@@ -6,6 +6,9 @@ public sealed class SequenceStep : TenantEntity
 {
     public Guid SequenceId { get; set; }
     public int Version { get; set; } = 1;
+    /// <summary>The step of the previous version this one was copied from (null for a step new in its version):
+    /// publishing moves leads from that step to this one by default.</summary>
+    public Guid? SourceStepId { get; set; }
     public int StepOrder { get; set; }
     public StepType StepType { get; set; }
     public string? Name { get; set; }

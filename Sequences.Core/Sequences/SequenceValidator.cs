@@ -13,11 +13,13 @@ public static class SequenceValidator
     // Validation only parses templates; callers with the shared service pass it to share its cache.
     private static readonly LiquidTemplates FallbackTemplates = new();
 
-    public static IReadOnlyList<ValidationIssue> Validate(Sequence sequence, LiquidTemplates? templates = null)
+    /// <param name="version">The version to check (default: the latest, where edits go).</param>
+    public static IReadOnlyList<ValidationIssue> Validate(Sequence sequence, LiquidTemplates? templates = null, int? version = null)
     {
         ArgumentNullException.ThrowIfNull(sequence);
         templates ??= FallbackTemplates;
-        var steps = sequence.Steps.Where(s => s.Version == sequence.Version).OrderBy(s => s.StepOrder).ToList();
+        var checkedVersion = version ?? sequence.LatestVersion;
+        var steps = sequence.Steps.Where(s => s.Version == checkedVersion).OrderBy(s => s.StepOrder).ToList();
         var issues = new List<ValidationIssue>();
         if (steps.Count == 0)
         {

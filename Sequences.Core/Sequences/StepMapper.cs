@@ -103,6 +103,30 @@ public static class StepMapper
         AutoWinner = step.AutoWinner,
     };
 
+    /// <summary>The same input with its own id and the step ids it names renamed through <paramref name="idMap"/>
+    /// (ids not in the map stay).</summary>
+    public static StepInput Rename(StepInput input, IReadOnlyDictionary<Guid, Guid> idMap) =>
+        input with
+        {
+            Id = input.Id is { } id && idMap.TryGetValue(id, out var renamed) ? renamed : input.Id,
+            ConditionValue = Remap(input.ConditionValue, idMap),
+        };
+
+    /// <summary>A copy of <paramref name="source"/> for another version: a new id, references renamed through
+    /// <paramref name="idMap"/>, the A/B decision kept (the content is the same), and the source remembered.</summary>
+    public static SequenceStep CopyForVersion(SequenceStep source, int version, IReadOnlyDictionary<Guid, Guid> idMap)
+    {
+        var copy = new SequenceStep
+        {
+            Id = idMap[source.Id], TenantId = source.TenantId, SequenceId = source.SequenceId, Version = version,
+            SourceStepId = source.Id, StepOrder = source.StepOrder,
+        };
+        Apply(copy, ToInput(source), idMap);
+        copy.Winner = source.Winner;
+        foreach (var variant in copy.Variants) variant.TenantId = source.TenantId;
+        return copy;
+    }
+
     private static ConditionValue? Remap(ConditionValue? value, IReadOnlyDictionary<Guid, Guid>? idMap)
     {
         if (value is null || idMap is null) return value;

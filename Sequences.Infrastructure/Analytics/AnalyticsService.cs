@@ -8,7 +8,8 @@ using Sequences.Infrastructure.Sequences;
 
 namespace Sequences.Infrastructure.Analytics;
 
-public sealed record AnalyticsQuery(Guid? CampaignId, DateTime? From, DateTime? To);
+/// <param name="Version">Only this version: its enrollments and its steps' events.</param>
+public sealed record AnalyticsQuery(Guid? CampaignId, DateTime? From, DateTime? To, int? Version = null);
 
 /// <summary>Unique counts: opens, clicks and bounces per message; replies and unsubscribes per lead. Rates are over sent.</summary>
 public sealed record Metrics(int Sent, int Opened, int Clicked, int Replied, int Bounced, int Unsubscribed)
@@ -24,7 +25,9 @@ public sealed record Metrics(int Sent, int Opened, int Clicked, int Replied, int
 
 public sealed record EnrollmentCounts(int Enrolled, int Active, int Paused, int Completed, int Stopped, IReadOnlyDictionary<string, int> StoppedByReason);
 
-public sealed record StepMetrics(Guid StepId, int StepOrder, StepType StepType, string? Name, Metrics Metrics);
+public sealed record StepMetrics(Guid StepId, int StepOrder, StepType StepType, string? Name, Metrics Metrics, int Version = 1);
+
+public sealed record VersionMetrics(int Version, Metrics Metrics);
 
 /// <param name="Winner">The step's auto-winner decision, on the winning variant's row only.</param>
 public sealed record VariantMetrics(Guid StepId, string Variant, Metrics Metrics, bool Leader, WinnerDecision? Winner = null);
@@ -33,7 +36,8 @@ public sealed record DayMetrics(DateOnly Date, Metrics Metrics);
 
 public sealed record SequenceAnalytics(
     Guid SequenceId, Guid? CampaignId, DateTime? From, DateTime? To, EnrollmentCounts Enrollments, Metrics Totals,
-    IReadOnlyList<StepMetrics> ByStep, IReadOnlyList<VariantMetrics> ByVariant, IReadOnlyList<DayMetrics> ByDay);
+    IReadOnlyList<StepMetrics> ByStep, IReadOnlyList<VariantMetrics> ByVariant, IReadOnlyList<DayMetrics> ByDay,
+    IReadOnlyList<VersionMetrics>? ByVersion = null);
 
 /// <summary>What a sequence achieved, from the engagement events (the counters on enrollments follow the same events).</summary>
 public sealed class AnalyticsService(IDbContextFactory<SequencesDbContext> contexts)
@@ -41,7 +45,11 @@ public sealed class AnalyticsService(IDbContextFactory<SequencesDbContext> conte
     public async Task<SequenceAnalytics> ForSequenceAsync(Guid id, AnalyticsQuery query, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var sequence = await SequenceService.LoadAsync(db, id, tracking: false, ct);
+        var sequence = await SequenceService.LoadAsync(db, id, tracking: false, ct, allVersions: true);
+        // A draft has sent nothing: its steps are not reported.
+        sequence.Steps.RemoveAll(s => s.Version == sequence.DraftVersion);
+        if (query.Version is { } version && !sequence.Steps.Any(s => s.Version == version))
+            throw new InputRejectedException("version", "unknown_version", $"Version {version} of this sequence has not been published.");
         if (query.CampaignId is { } cid && !await db.Campaigns.AnyAsync(c => c.Id == cid, ct))
             throw new InputRejectedException("campaign_id", "unknown_campaign", $"Campaign {cid} does not exist.");
         if (query.From is { } f && query.To is { } t && t <= f)
@@ -49,6 +57,7 @@ public sealed class AnalyticsService(IDbContextFactory<SequencesDbContext> conte
 
         var states = db.LeadSequenceStates.Where(s => s.SequenceId == id);
         if (query.CampaignId is { } campaign) states = states.Where(s => s.CampaignId == campaign);
+        if (query.Version is { } onVersion) states = states.Where(s => s.Version == onVersion);
         var statuses = await states.GroupBy(s => new { s.Status, s.StoppedReason }).Select(g => new { g.Key.Status, g.Key.StoppedReason, Count = g.Count() }).ToListAsync(ct);
         int Count(EnrollmentStatus s) => statuses.Where(x => x.Status == s).Sum(x => x.Count);
         var enrollments = new EnrollmentCounts(statuses.Sum(x => x.Count), Count(EnrollmentStatus.Active), Count(EnrollmentStatus.Paused),
@@ -59,6 +68,11 @@ public sealed class AnalyticsService(IDbContextFactory<SequencesDbContext> conte
         var events = db.EngagementEvents.Where(e => e.SequenceId == id
             || (e.SequenceId == null && states.Any(s => s.LeadId == e.LeadId)));
         if (query.CampaignId is not null) events = events.Where(e => states.Any(s => s.LeadId == e.LeadId));
+        if (query.Version is { } eventsOf)
+        {
+            var stepIds = sequence.Steps.Where(s => s.Version == eventsOf).Select(s => s.Id).ToList();
+            events = events.Where(e => e.StepId != null ? stepIds.Contains(e.StepId.Value) : states.Any(s => s.LeadId == e.LeadId));
+        }
         if (query.From is { } from) events = events.Where(e => e.OccurredAt >= from);
         if (query.To is { } to) events = events.Where(e => e.OccurredAt < to);
 
@@ -66,8 +80,15 @@ public sealed class AnalyticsService(IDbContextFactory<SequencesDbContext> conte
         var variants = await db.OutboundMessages.Where(m => m.SequenceId == id && m.Variant != null)
             .Select(m => new { m.Id, m.Variant }).ToDictionaryAsync(m => m.Id, m => m.Variant!, ct);
 
-        var byStep = sequence.Steps.Where(s => s.StepType == StepType.Email)
-            .Select(s => new StepMetrics(s.Id, s.StepOrder, s.StepType, s.Name, Measure(rows.Where(r => r.StepId == s.Id)))).ToList();
+        var stepsWithEvents = rows.Where(r => r.StepId != null).Select(r => r.StepId!.Value).ToHashSet();
+        var byStep = sequence.Steps
+            .Where(s => s.StepType == StepType.Email && (query.Version is { } v ? s.Version == v : s.Version == sequence.Version || stepsWithEvents.Contains(s.Id)))
+            .OrderByDescending(s => s.Version).ThenBy(s => s.StepOrder)
+            .Select(s => new StepMetrics(s.Id, s.StepOrder, s.StepType, s.Name, Measure(rows.Where(r => r.StepId == s.Id)), s.Version)).ToList();
+        var versionOf = sequence.Steps.ToDictionary(s => s.Id, s => s.Version);
+        var byVersion = rows.Where(r => r.StepId is { } sid && versionOf.ContainsKey(sid))
+            .GroupBy(r => versionOf[r.StepId!.Value]).OrderByDescending(g => g.Key)
+            .Select(g => new VersionMetrics(g.Key, Measure(g))).ToList();
         var byVariant = rows.Where(r => r.MessageId is { } m && variants.ContainsKey(m))
             .GroupBy(r => (r.StepId!.Value, variants[r.MessageId!.Value]))
             .Select(g => (g.Key.Item1, g.Key.Item2, Metrics: Measure(g)))
@@ -82,7 +103,7 @@ public sealed class AnalyticsService(IDbContextFactory<SequencesDbContext> conte
             byVariant.OrderBy(v => sequence.Steps.FirstOrDefault(s => s.Id == v.Item1)?.StepOrder).ThenBy(v => v.Item2)
                 .Select(v => new VariantMetrics(v.Item1, v.Item2, v.Metrics, leaders.Contains((v.Item1, v.Item2)) && v.Metrics.Sent > 0,
                     sequence.Steps.FirstOrDefault(s => s.Id == v.Item1)?.Winner is { } won && won.Variant == v.Item2 ? won : null)).ToList(),
-            byDay);
+            byDay, byVersion);
     }
 
     private static Metrics Measure(IEnumerable<EventRow> rows)

@@ -8,8 +8,15 @@ namespace Sequences.Infrastructure.Engine;
 /// <summary>Between stored rows and the pure engine's types.</summary>
 internal static class EnrollmentMapping
 {
-    public static SequencePlan Plan(Sequence sequence) =>
-        new(sequence.Id, sequence.Steps.Where(s => s.Version == sequence.Version), sequence.Settings);
+    /// <summary>The steps one enrollment runs on: its own version's (default: the live one, for new enrollments).</summary>
+    public static SequencePlan Plan(Sequence sequence, int? version = null)
+    {
+        var runs = version ?? sequence.Version;
+        return new(sequence.Id, sequence.Steps.Where(s => s.Version == runs), sequence.Settings);
+    }
+
+    public static IReadOnlyDictionary<int, SequencePlan> Plans(Sequence sequence) =>
+        sequence.Steps.Select(s => s.Version).Append(sequence.Version).Distinct().ToDictionary(v => v, v => Plan(sequence, v));
 
     /// <summary>The lead's zone: the lead's, else the sequence's, else the tenant's default, else UTC.</summary>
     public static TimeZoneInfo Zone(Lead lead, SequenceSettings settings, string? tenantDefault) =>

@@ -15,6 +15,8 @@ internal sealed class EnrollmentRun(LeadSequenceState state, TimeProvider clock)
     public List<EngineLogEntry> Log { get; } = [];
     public Lead Lead { get; private set; } = null!;
     public SequenceRuntime Runtime { get; private set; } = null!;
+    /// <summary>The steps of the version this enrollment runs on (after a publish, a draining lead keeps its old version).</summary>
+    public SequencePlan Plan { get; private set; } = null!;
     public List<EngagementFact> Facts { get; private set; } = [];
 
     /// <summary>Engine steps taken so far: a guard against a sequence that never waits.</summary>
@@ -28,6 +30,7 @@ internal sealed class EnrollmentRun(LeadSequenceState state, TimeProvider clock)
     {
         Lead = lead;
         Runtime = runtime;
+        Plan = runtime.PlanFor(State.Version);
         Facts = facts;
         _zone = EnrollmentMapping.Zone(lead, runtime.Sequence.Settings, runtime.TenantZone);
         _holidays = HolidayCalendar.For(lead.Country);

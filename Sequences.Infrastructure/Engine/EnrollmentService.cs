@@ -98,7 +98,7 @@ public sealed class EnrollmentService(IDbContextFactory<SequencesDbContext> cont
             var zone = EnrollmentMapping.Zone(lead, sequence.Settings, await TenantZoneAsync(db, state.TenantId, ct));
             var cursor = EnrollmentMapping.Cursor(state);
             var log = new List<EngineLogEntry>();
-            EnrollmentEngine.Skip(cursor, EnrollmentMapping.Plan(sequence), new EngineContext(now, zone, lead.Id, [], HolidayCalendar.For(lead.Country)), log);
+            EnrollmentEngine.Skip(cursor, EnrollmentMapping.Plan(sequence, state.Version), new EngineContext(now, zone, lead.Id, [], HolidayCalendar.For(lead.Country)), log);
             EnrollmentMapping.Apply(cursor, state, now);
             db.ExecutionLog.AddRange(log.Select(e => EnrollmentMapping.Log(state, e, e.ActionType == "step_skipped" ? LogResult.Skipped : LogResult.Success)));
         }, ct);

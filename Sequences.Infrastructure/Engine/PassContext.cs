@@ -4,9 +4,15 @@ using Sequences.Core.Sequences;
 namespace Sequences.Infrastructure.Engine;
 
 /// <summary>What one pass knows about a sequence: loaded once per pass, shared by its workers.</summary>
+/// <param name="Plans">One plan per version that still has enrollments: the live one, and any that drain.</param>
 internal sealed record SequenceRuntime(
-    Sequence Sequence, SequencePlan Plan, string? OwnerName, string? OwnerEmail, string FromAddress, string? FromName,
-    string? TenantZone, string WebhookSecret, Core.Mail.Mailbox? Mailbox, string? CampaignName = null);
+    Sequence Sequence, IReadOnlyDictionary<int, SequencePlan> Plans, string? OwnerName, string? OwnerEmail, string FromAddress, string? FromName,
+    string? TenantZone, string WebhookSecret, Core.Mail.Mailbox? Mailbox, string? CampaignName = null)
+{
+    /// <summary>An unknown version (its steps are gone) runs as an empty plan: the enrollment completes.</summary>
+    public SequencePlan PlanFor(int version) =>
+        Plans.TryGetValue(version, out var plan) ? plan : new SequencePlan(Sequence.Id, [], Sequence.Settings);
+}
 
 public sealed record PassResult(int Processed, int EmailsSent, int Failed, long DurationMs, DateTime StartedAt)
 {

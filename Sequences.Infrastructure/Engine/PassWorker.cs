@@ -89,7 +89,7 @@ internal sealed class PassWorker(
                     var session = await _sessions.ForAsync(run.Runtime.Mailbox, ct);
                     var result = await session.SendAsync(send.Mime, ct);
                     if (CompleteSend(db, send, result) == StepOutcome.Halt) return null;
-                    EnrollmentEngine.StepDone(run.Cursor, run.Runtime.Plan, run.Context(), clock.GetUtcNow().UtcDateTime, run.Log);
+                    EnrollmentEngine.StepDone(run.Cursor, run.Plan, run.Context(), clock.GetUtcNow().UtcDateTime, run.Log);
                     return await AdvanceAsync(db, batch, run, ct);
                 });
                 if (following is not null) next.Add(following);
@@ -106,13 +106,13 @@ internal sealed class PassWorker(
         var (state, lead, runtime, cursor, log) = (run.State, run.Lead, run.Runtime, run.Cursor, run.Log);
         while (run.Steps++ < 1000)
         {
-            var action = EnrollmentEngine.Next(cursor, runtime.Plan, run.Context(), log);
+            var action = EnrollmentEngine.Next(cursor, run.Plan, run.Context(), log);
             if (action is SendEmail send)
             {
                 var start = await BeginSendAsync(db, batch, run, send, ct);
                 if (start.Pending is { } pending) return pending;
                 if (start.Outcome == StepOutcome.Halt) return null;
-                EnrollmentEngine.StepDone(cursor, runtime.Plan, run.Context(), clock.GetUtcNow().UtcDateTime, log);
+                EnrollmentEngine.StepDone(cursor, run.Plan, run.Context(), clock.GetUtcNow().UtcDateTime, log);
                 continue;
             }
             if (action is RunAction act)
@@ -123,7 +123,7 @@ internal sealed class PassWorker(
                 db.ExecutionLog.Add(EnrollmentMapping.Log(state, "action_run", clock.GetUtcNow().UtcDateTime, act.Step,
                     result.Success ? LogResult.Success : LogResult.Failed, result.Error,
                     new Dictionary<string, string>(result.Metadata) { ["action_type"] = Snake(act.Step.ActionType?.ToString()) }));
-                EnrollmentEngine.StepDone(cursor, runtime.Plan, run.Context(), clock.GetUtcNow().UtcDateTime, log);
+                EnrollmentEngine.StepDone(cursor, run.Plan, run.Context(), clock.GetUtcNow().UtcDateTime, log);
                 continue;
             }
             return null; // Wait or Finish: the cursor holds the outcome.
@@ -352,7 +352,7 @@ internal sealed class PassWorker(
             : null;
         var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == sequence.TenantId, ct);
         await DecideWinnersAsync(db, sequence, ct);
-        var runtime = new SequenceRuntime(sequence, EnrollmentMapping.Plan(sequence),
+        var runtime = new SequenceRuntime(sequence, EnrollmentMapping.Plans(sequence),
             ownerUser?.DisplayName ?? ownerUser?.Email, ownerUser?.Email,
             mailbox?.FromAddress ?? configuration["Email:DefaultFrom"] ?? "sequences@localhost",
             mailbox?.DisplayName ?? ownerUser?.DisplayName,

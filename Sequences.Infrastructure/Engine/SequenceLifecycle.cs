@@ -8,7 +8,8 @@ using Sequences.Infrastructure.Sequences;
 
 namespace Sequences.Infrastructure.Engine;
 
-public sealed record StepProgress(Guid StepId, int StepOrder, int Leads);
+/// <param name="Version">The version the step belongs to: leads draining on an older version are counted at its steps.</param>
+public sealed record StepProgress(Guid StepId, int StepOrder, int Leads, int Version = 1);
 
 public sealed record SequenceProgress(int Total, IReadOnlyDictionary<string, int> ByStatus, IReadOnlyList<StepProgress> ByStep);
 
@@ -44,7 +45,7 @@ public sealed class SequenceLifecycle(IDbContextFactory<SequencesDbContext> cont
     public async Task<SequenceProgress> ProgressAsync(Guid id, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var sequence = await SequenceService.LoadAsync(db, id, tracking: false, ct);
+        var sequence = await SequenceService.LoadAsync(db, id, tracking: false, ct, allVersions: true);
         var byStatus = await db.LeadSequenceStates.Where(s => s.SequenceId == id).GroupBy(s => s.Status)
             .Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
         var byStep = await db.LeadSequenceStates
@@ -55,7 +56,9 @@ public sealed class SequenceLifecycle(IDbContextFactory<SequencesDbContext> cont
             s => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(s.ToString()),
             s => byStatus.FirstOrDefault(x => x.Key == s)?.Count ?? 0);
         return new SequenceProgress(statuses.Values.Sum(), statuses,
-            sequence.Steps.Select(s => new StepProgress(s.Id, s.StepOrder, counts.GetValueOrDefault(s.Id))).ToList());
+            sequence.Steps.Where(s => s.Version == sequence.Version || counts.ContainsKey(s.Id))
+                .OrderByDescending(s => s.Version == sequence.Version).ThenBy(s => s.Version).ThenBy(s => s.StepOrder)
+                .Select(s => new StepProgress(s.Id, s.StepOrder, counts.GetValueOrDefault(s.Id), s.Version)).ToList());
     }
 
     private async Task<Sequence> TransitionAsync(Guid id, SequenceStatus to, Func<SequenceStatus, bool> allowed, string refusal, CancellationToken ct)

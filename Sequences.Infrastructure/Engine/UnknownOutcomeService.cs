@@ -58,7 +58,7 @@ public sealed class UnknownOutcomeService(IDbContextFactory<SequencesDbContext> 
                 var zone = EnrollmentMapping.Zone(lead, sequence.Settings, await EnrollmentService.TenantZoneAsync(db, state.TenantId, ct));
                 var cursor = EnrollmentMapping.Cursor(state);
                 var log = new List<EngineLogEntry>();
-                EnrollmentEngine.StepDone(cursor, EnrollmentMapping.Plan(sequence), new EngineContext(now, zone, lead.Id, [], HolidayCalendar.For(lead.Country)), now, log);
+                EnrollmentEngine.StepDone(cursor, EnrollmentMapping.Plan(sequence, state.Version), new EngineContext(now, zone, lead.Id, [], HolidayCalendar.For(lead.Country)), now, log);
                 EnrollmentMapping.Apply(cursor, state, now);
                 db.ExecutionLog.AddRange(log.Select(e => EnrollmentMapping.Log(state, e)));
             }

@@ -26,7 +26,7 @@ public sealed class ExplainService(IDbContextFactory<SequencesDbContext> context
         var messages = await db.OutboundMessages.AsNoTracking().Where(m => m.StateId == state.Id).ToListAsync(ct);
         var suppressed = await db.Suppressions.AnyAsync(s => s.Email == lead.Email, ct);
         var zone = EnrollmentMapping.Zone(lead, sequence.Settings, await EnrollmentService.TenantZoneAsync(db, state.TenantId, ct));
-        var issues = SequenceValidator.Validate(sequence, templates);
+        var issues = SequenceValidator.Validate(sequence, templates, state.Version);
 
         return Explainer.Explain(new ExplainInput(state, sequence, lead, zone, suppressed, log, messages, issues, clock.GetUtcNow().UtcDateTime));
     }

@@ -7,12 +7,17 @@ namespace Sequences.Infrastructure.Persistence;
 /// unscoped: sign-in must find them before a tenant is known.</summary>
 public static class RowLevelSecurity
 {
-    public static readonly string[] TenantTables =
+    /// <summary>The tables the initial migration protects; a later migration enables RLS on the tables it adds.</summary>
+    public static readonly string[] InitialTenantTables =
     [
         "sequences", "sequence_steps", "sequence_step_variants", "leads", "campaigns", "campaign_leads",
         "campaign_sequences", "lead_sequence_state", "sequence_execution_log", "email_templates", "mailboxes",
         "outbound_messages", "engagement_events", "suppressions", "notifications",
     ];
+
+    public static readonly string[] VersionTables = ["sequence_versions"];
+
+    public static readonly string[] TenantTables = [.. InitialTenantTables, .. VersionTables];
 
     /// <summary>The scheduler's one explicit bypass: a pass over all tenants sets it for its own connection only.</summary>
     public const string BypassSetting = "app.all_tenants";

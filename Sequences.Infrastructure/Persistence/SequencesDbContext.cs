@@ -30,6 +30,7 @@ public abstract class SequencesDbContext(DbContextOptions options, ITenantContex
     public DbSet<Sequence> Sequences => Set<Sequence>();
     public DbSet<SequenceStep> SequenceSteps => Set<SequenceStep>();
     public DbSet<SequenceStepVariant> SequenceStepVariants => Set<SequenceStepVariant>();
+    public DbSet<SequenceVersion> SequenceVersions => Set<SequenceVersion>();
     public DbSet<Lead> Leads => Set<Lead>();
     public DbSet<Campaign> Campaigns => Set<Campaign>();
     public DbSet<CampaignLead> CampaignLeads => Set<CampaignLead>();

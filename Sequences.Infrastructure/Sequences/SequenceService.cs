@@ -44,10 +44,21 @@ public sealed class SequenceService(IDbContextFactory<SequencesDbContext> contex
         return new Page<SequenceSummary>(items, total, request.Page, request.PageSize);
     }
 
-    public async Task<Sequence> GetAsync(Guid id, CancellationToken ct = default)
+    /// <summary>The sequence with its latest version's steps (the draft while there is one), or those of <paramref name="version"/>.</summary>
+    public async Task<Sequence> GetAsync(Guid id, CancellationToken ct = default, int? version = null)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await LoadAsync(db, id, tracking: false, ct);
+        var sequence = await LoadAsync(db, id, tracking: false, ct, version);
+        if (version is { } v && sequence.Steps.Count == 0 && v != sequence.Version && v != sequence.DraftVersion)
+            throw new NotFoundException($"Version {v} of sequence", id);
+        return sequence;
+    }
+
+    /// <summary>Every version's steps: names for log entries of enrollments on any version.</summary>
+    public async Task<IReadOnlyList<SequenceStep>> StepsOfAllVersionsAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return (await LoadAsync(db, id, tracking: false, ct, allVersions: true)).Steps;
     }
 
     public async Task<Sequence> CreateAsync(SequenceInput input, CancellationToken ct = default)
@@ -74,17 +85,17 @@ public sealed class SequenceService(IDbContextFactory<SequencesDbContext> contex
     {
         Reject(StepShapeValidator.ValidateSequence(input));
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var sequence = await LoadAsync(db, id, tracking: true, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var sequence = input.Steps is null ? await LoadAsync(db, id, tracking: true, ct) : await DraftVersions.LoadForEditAsync(db, id, ct);
         if (sequence.Status == SequenceStatus.Archived) throw new ConflictException("An archived sequence cannot be edited.");
         sequence.Name = input.Name!.Trim();
         sequence.Description = input.Description;
         sequence.Settings = input.Settings ?? new SequenceSettings();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (input.Steps is { } stepInputs)
         {
             var oldOrder = sequence.Steps.ToList();
             var existing = oldOrder.ToDictionary(s => s.Id);
-            var desired = StepMapper.Build(stepInputs, existing.Keys.ToHashSet());
+            var desired = StepMapper.Build(DraftVersions.ToDraftIds(stepInputs, oldOrder), existing.Keys.ToHashSet());
             var kept = new List<SequenceStep>();
             foreach (var step in desired)
             {
@@ -96,7 +107,7 @@ public sealed class SequenceService(IDbContextFactory<SequencesDbContext> contex
                 else
                 {
                     step.SequenceId = sequence.Id;
-                    step.Version = sequence.Version;
+                    step.Version = sequence.LatestVersion;
                     db.SequenceSteps.Add(step);
                     kept.Add(step);
                 }
@@ -161,15 +172,21 @@ public sealed class SequenceService(IDbContextFactory<SequencesDbContext> contex
         }, ct);
     }
 
-    internal static async Task<Sequence> LoadAsync(SequencesDbContext db, Guid id, bool tracking, CancellationToken ct)
+    /// <summary>A sequence with one version's steps (default: the latest, where edits go), or every version's.</summary>
+    internal static async Task<Sequence> LoadAsync(SequencesDbContext db, Guid id, bool tracking, CancellationToken ct,
+        int? version = null, bool allVersions = false)
     {
-        var query = db.Sequences.Include(s => s.Steps).ThenInclude(s => s.Variants).AsSplitQuery();
+        var sequences = tracking ? db.Sequences : db.Sequences.AsNoTracking();
+        var sequence = await sequences.FirstOrDefaultAsync(s => s.Id == id, ct) ?? throw new NotFoundException("Sequence", id);
+        var wanted = version ?? sequence.LatestVersion;
+        var query = db.SequenceSteps.Include(s => s.Variants).AsSplitQuery().Where(s => s.SequenceId == id);
+        if (!allVersions) query = query.Where(s => s.Version == wanted);
         if (!tracking) query = query.AsNoTracking();
-        var sequence = await query.FirstOrDefaultAsync(s => s.Id == id, ct) ?? throw new NotFoundException("Sequence", id);
+        var steps = await query.ToListAsync(ct);
+        // Tracked steps are fixed up into the tracked sequence's collection; untracked ones are attached by hand.
+        if (!tracking) sequence.Steps = steps;
         // Sorted in place: a tracked entity's collection must not be swapped, or EF would orphan its rows.
-        sequence.Steps.Sort((a, b) => a.StepOrder.CompareTo(b.StepOrder));
-        if (sequence.Steps.Any(s => s.Version != sequence.Version))
-            throw new NotSupportedException("Sequences with several step versions are not supported yet.");
+        sequence.Steps.Sort((a, b) => a.Version != b.Version ? a.Version.CompareTo(b.Version) : a.StepOrder.CompareTo(b.StepOrder));
         return sequence;
     }
 

@@ -9,7 +9,8 @@ namespace Sequences.Infrastructure.Sequences;
 /// unique at every statement, and leads on a removed step move to the step that followed it.</summary>
 internal static class StepOrdering
 {
-    /// <summary>Call inside a transaction, before SaveChanges. <paramref name="ordered"/> are the steps
+    /// <summary>Works on the sequence's latest version (the draft while there is one: no lead is on its steps yet).
+    /// Call inside a transaction, before SaveChanges. <paramref name="ordered"/> are the steps
     /// that remain, in their new order (new ones already added to the context).</summary>
     public static async Task ApplyAsync(SequencesDbContext db, Sequence sequence, IReadOnlyList<SequenceStep> ordered,
         IReadOnlyCollection<SequenceStep> removed, IReadOnlyList<SequenceStep> oldOrder, DateTime now, CancellationToken ct)
@@ -18,7 +19,7 @@ internal static class StepOrdering
 
         // Park every stored order below zero first, so no intermediate state breaks UNIQUE(sequence_id, version, step_order).
         await db.SequenceSteps
-            .Where(s => s.SequenceId == sequence.Id && s.Version == sequence.Version)
+            .Where(s => s.SequenceId == sequence.Id && s.Version == sequence.LatestVersion)
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.StepOrder, s => -s.StepOrder - 1), ct);
 
         // Final orders are written here, row by row (a sequence has few steps): EF's own ordering of a
@@ -34,7 +35,8 @@ internal static class StepOrdering
                 .ExecuteUpdateAsync(u => u.SetProperty(s => s.StepOrder, order), ct);
             entry.Property(s => s.StepOrder).OriginalValue = order;
         }
-        sequence.StepsCount = ordered.Count;
+        // The list's step count is the live version's; a draft's count goes live with it.
+        if (sequence.DraftVersion is null) sequence.StepsCount = ordered.Count;
 
         await MoveLeadsOffAsync(db, sequence, removed, ordered, oldOrder, now, ct);
 

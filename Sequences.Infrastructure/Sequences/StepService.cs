@@ -20,21 +20,22 @@ public sealed class StepService(IDbContextFactory<SequencesDbContext> contexts, 
     public async Task<SequenceStep> AddAsync(Guid sequenceId, StepInput input, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var sequence = await LoadEditableAsync(db, sequenceId, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var sequence = await DraftVersions.LoadForEditAsync(db, sequenceId, ct);
+        input = DraftVersions.ToDraftIds([input], sequence.Steps)[0];
         var ids = sequence.Steps.Select(s => s.Id).ToHashSet();
         var issues = StepShapeValidator.ValidateStep(input, ids);
         if (input.StepOrder is < 1 || input.StepOrder > sequence.Steps.Count + 1)
             issues.Add(ValidationIssue.Error("step_order", "out_of_range", $"step_order must be between 1 and {sequence.Steps.Count + 1}."));
         if (issues.Count > 0) throw new InputRejectedException(issues);
 
-        var step = new SequenceStep { SequenceId = sequence.Id, Version = sequence.Version };
+        var step = new SequenceStep { SequenceId = sequence.Id, Version = sequence.LatestVersion };
         StepMapper.Apply(step, input);
         var oldOrder = sequence.Steps.ToList();
         var ordered = oldOrder.ToList();
         ordered.Insert((input.StepOrder ?? ordered.Count + 1) - 1, step);
         db.SequenceSteps.Add(step);
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         await StepOrdering.ApplyAsync(db, sequence, ordered, [], oldOrder, clock.GetUtcNow().UtcDateTime, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -45,26 +46,29 @@ public sealed class StepService(IDbContextFactory<SequencesDbContext> contexts, 
     public async Task<SequenceStep> UpdateAsync(Guid sequenceId, Guid stepId, StepInput input, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var sequence = await LoadEditableAsync(db, sequenceId, ct);
-        var step = sequence.Steps.FirstOrDefault(s => s.Id == stepId) ?? throw new NotFoundException("Step", stepId);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var sequence = await DraftVersions.LoadForEditAsync(db, sequenceId, ct);
+        var step = FindStep(sequence, stepId);
+        input = DraftVersions.ToDraftIds([input], sequence.Steps)[0];
         var issues = StepShapeValidator.ValidateStep(input, sequence.Steps.Select(s => s.Id).ToHashSet());
         if (issues.Count > 0) throw new InputRejectedException(issues);
         db.SequenceStepVariants.RemoveRange(step.Variants);
         StepMapper.Apply(step, input);
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return step;
     }
 
     public async Task DeleteAsync(Guid sequenceId, Guid stepId, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var sequence = await LoadEditableAsync(db, sequenceId, ct);
-        var step = sequence.Steps.FirstOrDefault(s => s.Id == stepId) ?? throw new NotFoundException("Step", stepId);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var sequence = await DraftVersions.LoadForEditAsync(db, sequenceId, ct);
+        var step = FindStep(sequence, stepId);
         var oldOrder = sequence.Steps.ToList();
-        var ordered = oldOrder.Where(s => s.Id != stepId).ToList();
+        var ordered = oldOrder.Where(s => s.Id != step.Id).ToList();
         db.SequenceSteps.Remove(step);
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         await StepOrdering.ApplyAsync(db, sequence, ordered, [step], oldOrder, clock.GetUtcNow().UtcDateTime, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -74,13 +78,14 @@ public sealed class StepService(IDbContextFactory<SequencesDbContext> contexts, 
     public async Task<IReadOnlyList<SequenceStep>> ReorderAsync(Guid sequenceId, IReadOnlyList<Guid>? stepIds, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var sequence = await LoadEditableAsync(db, sequenceId, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var sequence = await DraftVersions.LoadForEditAsync(db, sequenceId, ct);
         var byId = sequence.Steps.ToDictionary(s => s.Id);
+        stepIds = stepIds?.Select(id => DraftVersions.ToDraftId(id, sequence.Steps)).ToList();
         CheckPermutation(stepIds, byId.Keys);
 
         var oldOrder = sequence.Steps.ToList();
         var ordered = stepIds!.Select(id => byId[id]).ToList();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         await StepOrdering.ApplyAsync(db, sequence, ordered, [], oldOrder, clock.GetUtcNow().UtcDateTime, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -105,10 +110,10 @@ public sealed class StepService(IDbContextFactory<SequencesDbContext> contexts, 
         if (issues.Count > 0) throw new InputRejectedException(issues);
     }
 
-    private static async Task<Sequence> LoadEditableAsync(SequencesDbContext db, Guid sequenceId, CancellationToken ct)
+    /// <summary>The step by its id, or by the id of the live step it was copied from into the draft.</summary>
+    private static SequenceStep FindStep(Sequence sequence, Guid stepId)
     {
-        var sequence = await SequenceService.LoadAsync(db, sequenceId, tracking: true, ct);
-        if (sequence.Status == SequenceStatus.Archived) throw new ConflictException("An archived sequence cannot be edited.");
-        return sequence;
+        var id = DraftVersions.ToDraftId(stepId, sequence.Steps);
+        return sequence.Steps.FirstOrDefault(s => s.Id == id) ?? throw new NotFoundException("Step", stepId);
     }
 }

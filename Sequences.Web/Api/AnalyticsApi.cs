@@ -24,10 +24,17 @@ public static class AnalyticsApi
             if (Guid.TryParse(raw, out var id)) campaign = id;
             else issues.Add(ValidationIssue.Error("campaign_id", "invalid_id", "campaign_id must be a UUID."));
         }
+        int? version = null;
+        var rawVersion = request.Query["version"].ToString();
+        if (rawVersion.Length > 0)
+        {
+            if (int.TryParse(rawVersion, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) && v >= 1) version = v;
+            else issues.Add(ValidationIssue.Error("version", "invalid_version", "version must be a positive whole number."));
+        }
         var from = Date(request, "from", issues);
         var to = Date(request, "to", issues);
         if (issues.Count > 0) throw new InputRejectedException(issues);
-        return new AnalyticsQuery(campaign, from, to);
+        return new AnalyticsQuery(campaign, from, to, version);
     }
 
     private static DateTime? Date(HttpRequest request, string name, List<ValidationIssue> issues)

@@ -21,13 +21,15 @@ public sealed record SequenceListItem(
         new(s.Id, s.Name, s.Description, s.Status, s.StepsCount, s.Enrolled, s.Active, s.EmailsSent, s.Replied, s.ReplyRate, s.CreatedAt, s.UpdatedAt);
 }
 
+/// <param name="Version">The live version.</param>
+/// <param name="DraftVersion">The version being edited while the live one runs (null: none); <c>steps</c> are its steps.</param>
 public sealed record SequenceResponse(
     Guid Id, Guid? UserId, string Name, string? Description, SequenceStatus Status, int StepsCount, int Version,
-    SequenceSettings Settings, IReadOnlyList<StepResponse> Steps, DateTime CreatedAt, DateTime UpdatedAt)
+    SequenceSettings Settings, IReadOnlyList<StepResponse> Steps, DateTime CreatedAt, DateTime UpdatedAt, int? DraftVersion = null)
 {
     public static SequenceResponse From(Sequence s) =>
         new(s.Id, s.UserId, s.Name, s.Description, s.Status, s.StepsCount, s.Version, s.Settings,
-            s.Steps.OrderBy(x => x.StepOrder).Select(StepResponse.From).ToList(), s.CreatedAt, s.UpdatedAt);
+            s.Steps.OrderBy(x => x.StepOrder).Select(StepResponse.From).ToList(), s.CreatedAt, s.UpdatedAt, s.DraftVersion);
 }
 
 public sealed record VariantResponse(string Variant, string? SubjectLine, string? BodyHtml, string? BodyText, int Weight);
@@ -37,14 +39,14 @@ public sealed record StepResponse(
     string? SubjectLine, string? BodyText, string? BodyHtml, int DelayDays, int DelayHours, string? SendTime,
     ConditionType? ConditionType, ConditionValue? ConditionValue, ActionType? ActionType, ActionConfig? ActionConfig,
     string? Variant, double? PositionX, double? PositionY, IReadOnlyList<VariantResponse> Variants,
-    DateTime CreatedAt, DateTime UpdatedAt, AutoWinnerSettings? AutoWinner = null, WinnerDecision? Winner = null)
+    DateTime CreatedAt, DateTime UpdatedAt, AutoWinnerSettings? AutoWinner = null, WinnerDecision? Winner = null, Guid? SourceStepId = null)
 {
     public static StepResponse From(SequenceStep s) =>
         new(s.Id, s.SequenceId, s.Version, s.StepOrder, s.StepType, s.Name, s.EmailTemplateId, s.SubjectLine, s.BodyText,
             s.BodyHtml, s.DelayDays, s.DelayHours, s.SendTime, s.ConditionType, s.ConditionValue, s.ActionType,
             s.ActionConfig, s.Variant, s.PositionX, s.PositionY,
             s.Variants.OrderBy(v => v.Variant).Select(v => new VariantResponse(v.Variant, v.SubjectLine, v.BodyHtml, v.BodyText, v.Weight)).ToList(),
-            s.CreatedAt, s.UpdatedAt, s.AutoWinner, s.Winner);
+            s.CreatedAt, s.UpdatedAt, s.AutoWinner, s.Winner, s.SourceStepId);
 }
 
 public sealed record ValidationResponse(bool Valid, IReadOnlyList<IssueDto> Errors, IReadOnlyList<IssueDto> Warnings)

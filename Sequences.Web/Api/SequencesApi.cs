@@ -19,6 +19,10 @@ public static class SequencesApi
         group.MapPost("/{id:guid}/duplicate", Duplicate);
         group.MapGet("/{id:guid}/validate", Validate);
         group.MapGet("/{id:guid}/export", Export);
+        group.MapGet("/{id:guid}/versions", ListVersions);
+        group.MapGet("/{id:guid}/versions/{version:int}", GetVersion);
+        group.MapPost("/{id:guid}/publish", Publish);
+        group.MapDelete("/{id:guid}/draft", DiscardDraft);
 
         var steps = group.MapGroup("/{id:guid}/steps").WithTags("Steps");
         steps.MapGet("/", ListSteps);
@@ -67,6 +71,22 @@ public static class SequencesApi
 
     private static async Task<Ok<SequenceDocument>> Export(Guid id, SequenceService sequences, CancellationToken ct) =>
         TypedResults.Ok(await sequences.ExportAsync(id, ct));
+
+    private static async Task<Ok<IReadOnlyList<VersionSummary>>> ListVersions(Guid id, SequenceVersionService versions, CancellationToken ct) =>
+        TypedResults.Ok(await versions.ListAsync(id, ct));
+
+    private static async Task<Ok<SequenceResponse>> GetVersion(Guid id, int version, SequenceService sequences, CancellationToken ct) =>
+        TypedResults.Ok(SequenceResponse.From(await sequences.GetAsync(id, ct, version)));
+
+    /// <summary>Without a body: publish with the default mapping.</summary>
+    private static async Task<Ok<PublishResult>> Publish(Guid id, PublishRequest? body, SequenceVersionService versions, CancellationToken ct) =>
+        TypedResults.Ok(await versions.PublishAsync(id, body ?? new PublishRequest(null, false), ct));
+
+    private static async Task<NoContent> DiscardDraft(Guid id, SequenceVersionService versions, CancellationToken ct)
+    {
+        await versions.DiscardDraftAsync(id, ct);
+        return TypedResults.NoContent();
+    }
 
     private static async Task<Ok<List<StepResponse>>> ListSteps(Guid id, StepService steps, CancellationToken ct) =>
         TypedResults.Ok((await steps.ListAsync(id, ct)).Select(StepResponse.From).ToList());

@@ -14,6 +14,7 @@ public sealed class SequenceConfiguration : IEntityTypeConfiguration<Sequence>
         b.Property(s => s.Description).HasMaxLength(4000);
         b.Property(s => s.Settings).HasJsonConversion();
         b.Property(s => s.Version).HasDefaultValue(1);
+        b.Ignore(s => s.LatestVersion);
         b.HasIndex(s => new { s.TenantId, s.Status });
         b.HasIndex(s => new { s.TenantId, s.CreatedAt });
         b.HasMany(s => s.Steps).WithOne().HasForeignKey(s => s.SequenceId).OnDelete(DeleteBehavior.Cascade);
@@ -38,6 +39,17 @@ public sealed class SequenceStepConfiguration : IEntityTypeConfiguration<Sequenc
         b.HasIndex(s => new { s.SequenceId, s.Version, s.StepOrder }).IsUnique();
         b.HasIndex(s => s.TenantId);
         b.HasMany(s => s.Variants).WithOne().HasForeignKey(v => v.StepId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+public sealed class SequenceVersionConfiguration : IEntityTypeConfiguration<SequenceVersion>
+{
+    public void Configure(EntityTypeBuilder<SequenceVersion> b)
+    {
+        b.ToTable("sequence_versions");
+        b.HasIndex(v => new { v.SequenceId, v.Version }).IsUnique();
+        b.HasIndex(v => v.TenantId);
+        b.HasOne<Sequence>().WithMany().HasForeignKey(v => v.SequenceId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

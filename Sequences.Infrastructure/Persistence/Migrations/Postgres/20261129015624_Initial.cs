@@ -853,13 +853,13 @@ namespace Sequences.Infrastructure.Persistence.Migrations.Postgres
                 unique: true);
 
             // Defence in depth behind the EF tenant filter (see RowLevelSecurity).
-            migrationBuilder.Sql(RowLevelSecurity.EnableSql(RowLevelSecurity.TenantTables));
+            migrationBuilder.Sql(RowLevelSecurity.EnableSql(RowLevelSecurity.InitialTenantTables));
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql(RowLevelSecurity.DisableSql(RowLevelSecurity.TenantTables));
+            migrationBuilder.Sql(RowLevelSecurity.DisableSql(RowLevelSecurity.InitialTenantTables));
 
             migrationBuilder.DropTable(
                 name: "api_keys");

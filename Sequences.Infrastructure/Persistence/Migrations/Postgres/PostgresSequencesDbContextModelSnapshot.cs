@@ -860,6 +860,10 @@ namespace Sequences.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(4000)")
                         .HasColumnName("description");
 
+                    b.Property<int?>("DraftVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("draft_version");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -990,6 +994,10 @@ namespace Sequences.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("sequence_id");
 
+                    b.Property<Guid?>("SourceStepId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("source_step_id");
+
                     b.Property<int>("StepOrder")
                         .HasColumnType("integer")
                         .HasColumnName("step_order");
@@ -1099,6 +1107,62 @@ namespace Sequences.Infrastructure.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_sequence_step_variants_step_id_variant");
 
                     b.ToTable("sequence_step_variants", (string)null);
+                });
+
+            modelBuilder.Entity("Sequences.Core.Sequences.SequenceVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("LeadsDraining")
+                        .HasColumnType("integer")
+                        .HasColumnName("leads_draining");
+
+                    b.Property<int>("LeadsMoved")
+                        .HasColumnType("integer")
+                        .HasColumnName("leads_moved");
+
+                    b.Property<DateTime>("PublishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("published_at");
+
+                    b.Property<Guid?>("PublishedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("published_by");
+
+                    b.Property<Guid>("SequenceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sequence_id");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sequence_versions");
+
+                    b.HasIndex("TenantId")
+                        .HasDatabaseName("ix_sequence_versions_tenant_id");
+
+                    b.HasIndex("SequenceId", "Version")
+                        .IsUnique()
+                        .HasDatabaseName("ix_sequence_versions_sequence_id_version");
+
+                    b.ToTable("sequence_versions", (string)null);
                 });
 
             modelBuilder.Entity("Sequences.Core.Templates.EmailTemplate", b =>
@@ -1664,6 +1728,16 @@ namespace Sequences.Infrastructure.Persistence.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_sequence_step_variants_sequence_steps_step_id");
+                });
+
+            modelBuilder.Entity("Sequences.Core.Sequences.SequenceVersion", b =>
+                {
+                    b.HasOne("Sequences.Core.Sequences.Sequence", null)
+                        .WithMany()
+                        .HasForeignKey("SequenceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_sequence_versions_sequences_sequence_id");
                 });
 
             modelBuilder.Entity("Sequences.Infrastructure.Identity.ApiKey", b =>

@@ -851,6 +851,10 @@ namespace Sequences.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("description");
 
+                    b.Property<int?>("DraftVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("draft_version");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -981,6 +985,10 @@ namespace Sequences.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("sequence_id");
 
+                    b.Property<Guid?>("SourceStepId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_step_id");
+
                     b.Property<int>("StepOrder")
                         .HasColumnType("INTEGER")
                         .HasColumnName("step_order");
@@ -1090,6 +1098,62 @@ namespace Sequences.Infrastructure.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_sequence_step_variants_step_id_variant");
 
                     b.ToTable("sequence_step_variants", (string)null);
+                });
+
+            modelBuilder.Entity("Sequences.Core.Sequences.SequenceVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("LeadsDraining")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("leads_draining");
+
+                    b.Property<int>("LeadsMoved")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("leads_moved");
+
+                    b.Property<DateTime>("PublishedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("published_at");
+
+                    b.Property<Guid?>("PublishedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("published_by");
+
+                    b.Property<Guid>("SequenceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sequence_id");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sequence_versions");
+
+                    b.HasIndex("TenantId")
+                        .HasDatabaseName("ix_sequence_versions_tenant_id");
+
+                    b.HasIndex("SequenceId", "Version")
+                        .IsUnique()
+                        .HasDatabaseName("ix_sequence_versions_sequence_id_version");
+
+                    b.ToTable("sequence_versions", (string)null);
                 });
 
             modelBuilder.Entity("Sequences.Core.Templates.EmailTemplate", b =>
@@ -1655,6 +1719,16 @@ namespace Sequences.Infrastructure.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_sequence_step_variants_sequence_steps_step_id");
+                });
+
+            modelBuilder.Entity("Sequences.Core.Sequences.SequenceVersion", b =>
+                {
+                    b.HasOne("Sequences.Core.Sequences.Sequence", null)
+                        .WithMany()
+                        .HasForeignKey("SequenceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_sequence_versions_sequences_sequence_id");
                 });
 
             modelBuilder.Entity("Sequences.Infrastructure.Identity.ApiKey", b =>
