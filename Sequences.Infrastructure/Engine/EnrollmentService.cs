@@ -12,7 +12,7 @@ namespace Sequences.Infrastructure.Engine;
 public sealed record EnrollmentView(
     Guid Id, Guid SequenceId, string SequenceName, Guid? CampaignId, EnrollmentStatus Status, Guid? CurrentStepId,
     int CurrentStepOrder, DateTime? NextActionAt, string? Timezone, DateTime StartedAt, DateTime? CompletedAt, string? StoppedReason,
-    int EmailsSent, int EmailsOpened, int EmailsClicked, int EmailsReplied, IReadOnlyList<SequenceExecutionLog> RecentLog);
+    int EmailsSent, int EmailsOpened, int EmailsClicked, int EmailsReplied, IReadOnlyList<SequenceExecutionLog> RecentLog, int Version = 1);
 
 public sealed record EnrollResult(int Enrolled, int AlreadyEnrolled, int Suppressed, int NotMatching);
 
@@ -174,7 +174,7 @@ public sealed class EnrollmentService(IDbContextFactory<SequencesDbContext> cont
             .OrderByDescending(l => l.ExecutedAt).Take(RecentLogEntries).ToListAsync(ct);
         return new EnrollmentView(state.Id, state.SequenceId, sequenceName, state.CampaignId, state.Status, state.CurrentStepId,
             state.CurrentStepOrder, state.NextActionAt, zone.Id, state.StartedAt, state.CompletedAt, state.StoppedReason,
-            state.EmailsSent, state.EmailsOpened, state.EmailsClicked, state.EmailsReplied, log);
+            state.EmailsSent, state.EmailsOpened, state.EmailsClicked, state.EmailsReplied, log, state.Version);
     }
 
     private static string Snake(EnrollmentStatus status) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());

@@ -19,12 +19,12 @@ public sealed record LogEntryResponse(Guid Id, Guid? StepId, int? StepOrder, str
 public sealed record EnrollmentResponse(
     Guid Id, Guid SequenceId, string SequenceName, Guid? CampaignId, EnrollmentStatus Status, Guid? CurrentStepId, int CurrentStepOrder,
     DateTime? NextActionAt, string? Timezone, DateTime StartedAt, DateTime? CompletedAt, string? StoppedReason,
-    int EmailsSent, int EmailsOpened, int EmailsClicked, int EmailsReplied, IReadOnlyList<LogEntryResponse> RecentLog)
+    int EmailsSent, int EmailsOpened, int EmailsClicked, int EmailsReplied, IReadOnlyList<LogEntryResponse> RecentLog, int Version = 1)
 {
     public static EnrollmentResponse From(EnrollmentView v) =>
         new(v.Id, v.SequenceId, v.SequenceName, v.CampaignId, v.Status, v.CurrentStepId, v.CurrentStepOrder, v.NextActionAt, v.Timezone,
             v.StartedAt, v.CompletedAt, v.StoppedReason, v.EmailsSent, v.EmailsOpened, v.EmailsClicked, v.EmailsReplied,
-            v.RecentLog.Select(LogEntryResponse.From).ToList());
+            v.RecentLog.Select(LogEntryResponse.From).ToList(), v.Version);
 }
 
 public sealed record SimulateEvent(string? Type, Guid? AfterStepId, double? AfterHours);
