@@ -35,6 +35,9 @@ public sealed partial class SequenceBuilder : IDisposable
     private Guid? _id;
     private Guid? _loadedId;
     private SequenceStatus? _status;
+    private int _version = 1;
+    private int? _draftVersion;
+    private IReadOnlyList<SequenceStep> _savedSteps = [];
     private string? _saveError;
     private bool _loaded;
     private bool _notFound;
@@ -77,6 +80,7 @@ public sealed partial class SequenceBuilder : IDisposable
 
     [Inject] private SequenceService Service { get; set; } = default!;
     [Inject] private SequenceLifecycle Lifecycle { get; set; } = default!;
+    [Inject] private SequenceVersionService Versions { get; set; } = default!;
     [Inject] private LiquidTemplates Templates { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
@@ -108,9 +112,8 @@ public sealed partial class SequenceBuilder : IDisposable
             {
                 var sequence = await Service.GetAsync(id);
                 _id = id;
-                _status = sequence.Status;
                 _readOnly = sequence.Status == SequenceStatus.Archived;
-                Load(BuilderDocument.From(sequence));
+                Loaded(sequence);
             }
             catch (NotFoundException)
             {
@@ -120,6 +123,16 @@ public sealed partial class SequenceBuilder : IDisposable
         }
         _loadedId = Id;
         _loaded = true;
+    }
+
+    /// <summary>A stored sequence (its latest version: the draft while there is one) becomes the document.</summary>
+    private void Loaded(Sequence sequence)
+    {
+        _status = sequence.Status;
+        _version = sequence.Version;
+        _draftVersion = sequence.DraftVersion;
+        _savedSteps = sequence.Steps;
+        Load(BuilderDocument.From(sequence));
     }
 
     private void Load(BuilderDocument document)
@@ -280,8 +293,7 @@ public sealed partial class SequenceBuilder : IDisposable
             var created = _id is null;
             _id = saved.Id;
             _loadedId = saved.Id;
-            _status = saved.Status;
-            Load(BuilderDocument.From(saved));
+            Loaded(saved);
             if (selectedIndex >= 0 && selectedIndex < _doc.Steps.Count) await SelectAsync(_doc.Steps[selectedIndex]);
             Snackbar.Add("Saved.", Severity.Success);
             if (created) Navigation.NavigateTo($"/sequences/{saved.Id}/edit", replace: true);
@@ -310,6 +322,35 @@ public sealed partial class SequenceBuilder : IDisposable
             _busy = false;
         }
         return false;
+    }
+
+    /// <summary>Saves what is typed, then shows the dry run: where the leads in flight are and where each group goes.</summary>
+    private async Task PublishAsync()
+    {
+        if (HasErrors || _id is not { } id) return;
+        if (_dirty && !await TrySaveAsync()) return;
+        var dialog = await PublishDialog.ShowAsync(Dialogs, id, _savedSteps);
+        if (await dialog.Result is not { Canceled: false, Data: PublishResult result }) return;
+        Loaded(await Service.GetAsync(id));
+        Snackbar.Add($"Version {result.ToVersion} is live: {result.LeadsMoved:N0} lead(s) moved, {result.LeadsDraining:N0} finish on their version.", Severity.Success);
+    }
+
+    private async Task DiscardDraftAsync()
+    {
+        if (_id is not { } id) return;
+        var confirmed = await Dialogs.ShowMessageBoxAsync("Discard the draft?",
+            $"Every change since version {_version} went live is lost; the running version stays as it is.", yesText: "Discard", cancelText: "Keep editing");
+        if (confirmed != true) return;
+        try
+        {
+            await Versions.DiscardDraftAsync(id);
+            Loaded(await Service.GetAsync(id));
+            Snackbar.Add("Draft discarded.", Severity.Info);
+        }
+        catch (Exception ex) when (ex is ConflictException or NotFoundException)
+        {
+            _saveError = ex.Message;
+        }
     }
 
     private async Task StartAsync()
