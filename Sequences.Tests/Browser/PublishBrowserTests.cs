@@ -54,6 +54,12 @@ public sealed class PublishBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         var live = await app.AsTenantAsync(BootstrapService.DemoEmail, s => s.GetRequiredService<SequenceService>().GetAsync(sequenceId));
         live.Steps.Select(s => s.SubjectLine).Should().Equal("Hello", "Following up, rewritten");
         states.Should().OnlyContain(s => s.CurrentStepId == live.Steps[0].Id);
+
+        // The sequence page lists both versions: the new one live, the old one retired (nobody left on it).
+        await page.GotoAsync($"{app.BaseUrl}/sequences/{sequenceId}");
+        await Assertions.Expect(page.Locator("[data-testid=version-row][data-version='2']")).ToHaveAttributeAsync("data-state", "live", Attribute);
+        await Assertions.Expect(page.Locator("[data-testid=version-row][data-version='1']")).ToHaveAttributeAsync("data-state", "retired", Attribute);
+        await Assertions.Expect(page.Locator("[data-testid=version-row][data-version='2']")).ToContainTextAsync("2 moved", Text);
     }
 
     private Task<Guid> RunningSequenceWithTwoLeadsAsync() =>

@@ -22,10 +22,15 @@ public static class SequenceCharts
     public static ChartModel Funnel(SequenceAnalytics analytics, IReadOnlyList<SequenceStep> steps)
     {
         var series = new List<ChartSeries<double>> { Series(AllSteps, FunnelValues(analytics.Totals)) };
-        foreach (var step in analytics.ByStep.OrderBy(s => s.StepOrder))
-            series.Add(Series(StepLabel(step.StepOrder, step.Name ?? steps.FirstOrDefault(s => s.Id == step.StepId)?.Name), FunnelValues(step.Metrics)));
+        var versioned = analytics.ByStep.Select(s => s.Version).Distinct().Count() > 1;
+        foreach (var step in analytics.ByStep.OrderByDescending(s => s.Version).ThenBy(s => s.StepOrder))
+            series.Add(Series(VersionPrefix(versioned, step.Version) + StepLabel(step.StepOrder, step.Name ?? steps.FirstOrDefault(s => s.Id == step.StepId)?.Name),
+                FunnelValues(step.Metrics)));
         return new ChartModel(FunnelLabels, series);
     }
+
+    /// <summary>Once leads run on more than one version, steps say which version they belong to.</summary>
+    private static string VersionPrefix(bool versioned, int version) => versioned ? $"v{version} · " : "";
 
     /// <summary>How many days the rates chart shows at least, ending on the last day with activity.</summary>
     public const int MinDays = 14;
@@ -75,8 +80,9 @@ public static class SequenceCharts
     /// <summary>Leads waiting at each step (active or paused), by step order.</summary>
     public static ChartModel Progress(SequenceProgress progress, IReadOnlyList<SequenceStep> steps)
     {
-        var ordered = progress.ByStep.OrderBy(s => s.StepOrder).ToList();
-        var labels = ordered.Select(s => StepLabel(s.StepOrder, steps.FirstOrDefault(x => x.Id == s.StepId)?.Name)).ToArray();
+        var ordered = progress.ByStep.OrderByDescending(s => s.Version).ThenBy(s => s.StepOrder).ToList();
+        var versioned = ordered.Select(s => s.Version).Distinct().Count() > 1;
+        var labels = ordered.Select(s => VersionPrefix(versioned, s.Version) + StepLabel(s.StepOrder, steps.FirstOrDefault(x => x.Id == s.StepId)?.Name)).ToArray();
         return new ChartModel(labels, [Series("Leads at step", ordered.Select(s => (double)s.Leads))]);
     }
 
