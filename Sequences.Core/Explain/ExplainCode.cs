@@ -28,6 +28,7 @@ public enum ExplainCode
     SendRetry,
     DueNow,
     LeadPausedUntil,
+    VersionMoved,
 
     // Why nothing goes out.
     LeadPaused,

@@ -26,12 +26,28 @@ public static class Explainer
         var blockers = Blockers(input, log);
         var current = ended ? null : steps.FirstOrDefault(s => s.Id == state.CurrentStepId);
 
+        var earlier = EarlierVersions(input.Sequence.Steps);
         var explained = steps.Select(step => step == current
             ? Current(input, step, log, blockers)
-            : Past(input, step, log, current, ended, blockers)).ToList();
+            : Past(input, step, earlier.GetValueOrDefault(step.Id, []), log, current, ended, blockers)).ToList();
         var next = explained.FirstOrDefault(s => s.Status is StepStatus.Next or StepStatus.Blocked);
         return new Explanation(state.LeadId, state.SequenceId, input.Zone.Id, input.Now,
             ExplanationSentences.Summary(blockers, next), blockers, explained);
+    }
+
+    /// <summary>Each step's copies' sources, back through every earlier version (a step copied into v3 from v2 from v1).</summary>
+    private static Dictionary<Guid, HashSet<Guid>> EarlierVersions(IReadOnlyList<SequenceStep> allSteps)
+    {
+        var byId = allSteps.ToDictionary(s => s.Id);
+        var result = new Dictionary<Guid, HashSet<Guid>>();
+        foreach (var step in allSteps)
+        {
+            var sources = new HashSet<Guid>();
+            for (var source = step.SourceStepId; source is { } id && byId.TryGetValue(id, out var older) && sources.Add(id);)
+                source = older.SourceStepId;
+            if (sources.Count > 0) result[step.Id] = sources;
+        }
+        return result;
     }
 
     /// <summary>What holds the whole enrollment back, most decisive first.</summary>
@@ -93,6 +109,12 @@ public static class Explainer
             reasons.AddRange(plan.Reasons.Select(r => Reason(input, Parse(r.Code), scheduled.ExecutedAt, plan.DueAt, r.Message, null, scheduled)));
         }
 
+        // A publish moved the lead here from the same or another step of an earlier version: it kept its due time.
+        var moved = stepLog.LastOrDefault(l => l.ActionType == "version_moved");
+        if (moved is not null && (scheduled is null || moved.ExecutedAt >= scheduled.ExecutedAt))
+            reasons.Add(Reason(input, ExplainCode.VersionMoved, moved.ExecutedAt, state.NextActionAt,
+                $"from version {Meta(moved, "from_version")}, step {Meta(moved, "from_step_order")}, to version {Meta(moved, "to_version")}", null, moved));
+
         foreach (var deferred in stepLog.Where(l => l.ActionType == "send_deferred" && (scheduled is null || l.ExecutedAt >= scheduled.ExecutedAt)))
             reasons.AddRange(Deferral(input, deferred));
 
@@ -128,11 +150,13 @@ public static class Explainer
     }
 
     /// <summary>A step the enrollment is not on: done (with what happened), or not yet / never reached.</summary>
-    private static StepExplanation Past(ExplainInput input, SequenceStep step, List<SequenceExecutionLog> log, SequenceStep? current, bool ended,
-        List<ExplanationReason> blockers)
+    /// <param name="earlier">The same step in earlier versions: a lead moved by a publish did it there.</param>
+    private static StepExplanation Past(ExplainInput input, SequenceStep step, HashSet<Guid> earlier, List<SequenceExecutionLog> log,
+        SequenceStep? current, bool ended, List<ExplanationReason> blockers)
     {
-        var stepLog = log.Where(l => l.StepId == step.Id).ToList();
-        var message = input.Messages.FirstOrDefault(m => m.StepId == step.Id);
+        bool Same(Guid? id) => id == step.Id || id is { } other && earlier.Contains(other);
+        var stepLog = log.Where(l => Same(l.StepId)).ToList();
+        var message = input.Messages.FirstOrDefault(m => m.StepId == step.Id) ?? input.Messages.FirstOrDefault(m => Same(m.StepId));
         var reasons = new List<ExplanationReason>();
         var status = StepStatus.Done;
         DateTime? at = null;

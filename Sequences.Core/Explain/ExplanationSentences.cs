@@ -29,6 +29,7 @@ public static class ExplanationSentences
         ExplainCode.DomainCap => $"Per-domain hourly cap: {Lower(f.Detail) ?? "too many emails to this domain this hour"}{Until(f)}.",
         ExplainCode.SendRetry => $"A temporary send failure{Because(f)}: retries{Until(f)}.",
         ExplainCode.DueNow => $"Due since {When(f.At, f)}: the next scheduler pass runs it.",
+        ExplainCode.VersionMoved => $"Moved here when a new version was published {On(f.At, f)}{Because(f)}; it kept the time it was due{Until(f)}.",
         ExplainCode.LeadPausedUntil => $"The lead's sequence is paused{Because(f)}{Until(f)}, then resumes by itself.",
 
         ExplainCode.LeadPaused => $"The lead is paused in this sequence{Since(f)}: nothing runs until someone resumes it.",

@@ -88,6 +88,13 @@ public abstract class VersionedSequenceTests(SequencesApp app) : EngineTestBase(
         (await LogAsync(lead)).Should().Contain(l => l.ActionType == "version_moved"
             && l.Metadata["from_step_id"] == liveSecond && l.Metadata["from_version"] == "1" && l.Metadata["to_version"] == "2");
 
+        // Why: the first email counts as done on the new version (the same step, sent on v1); the second is next, moved by the publish.
+        var why = await JsonAsync(await A.GetAsync($"/api/leads/{lead.Id}/explain?sequence_id={sequence}"));
+        var steps = why["steps"]!.AsArray();
+        steps.Select(s => s!["status"]!.GetValue<string>()).Should().Equal("done", "next");
+        var movedReason = steps[1]!["reasons"]!.AsArray().Single(r => r!["code"]!.GetValue<string>() == "version_moved")!;
+        movedReason["sentence"]!.GetValue<string>().Should().StartWith("Moved here when a new version was published").And.Contain("from version 1, step 2, to version 2");
+
         var newcomer = await LeadAsync(A);
         await EnrollAsync(A, newcomer, sequence);
         App.Clock.Advance(TimeSpan.FromDays(2));
