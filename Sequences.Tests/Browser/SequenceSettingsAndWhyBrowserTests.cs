@@ -106,7 +106,8 @@ public sealed class SequenceSettingsAndWhyBrowserTests(BrowserApp app) : IClassF
             .ToHaveTextAsync($"Next: {ExplanationSentences.When(opensAt, new SentenceFacts(TimeZoneInfo.Utc))}.", HasText);
         var windowReason = step.Locator("[data-testid=explain-reason][data-code=send_window]");
         await Assertions.Expect(windowReason).ToHaveTextAsync(next.Reasons.Single(r => r.Code == ExplainCode.SendWindow).Sentence, HasText);
-        (await windowReason.TextContentAsync()).Should().StartWith("Outside the send window");
+        (await windowReason.TextContentAsync()).Should().Be(
+            $"Outside the send window {window.Start}-{window.End} (UTC), until {ExplanationSentences.When(opensAt, new SentenceFacts(TimeZoneInfo.Utc))}.");
         await Assertions.Expect(panel.GetByTestId("explain-summary")).ToHaveTextAsync(expected.Summary, HasText);
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("lead-why-next"), FullPage = true });
 
