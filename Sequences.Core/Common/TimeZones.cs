@@ -29,4 +29,24 @@ public static class TimeZones
             if (TryFind(id, out var zone)) return zone;
         return TimeZoneInfo.Utc;
     }
+    // The zone database does not change while the process runs; listing and checking ~600 zones once is enough.
+    private static readonly Lazy<IReadOnlyList<string>> KnownIds = new(() => TimeZoneInfo.GetSystemTimeZones(skipSorting: true)
+        .Select(z => z.HasIanaId ? z.Id : TimeZoneInfo.TryConvertWindowsIdToIanaId(z.Id, out var iana) ? iana : null)
+        .OfType<string>().Append("UTC").Distinct().Where(IsIana).Order(StringComparer.Ordinal).ToList());
+
+    /// <summary>Every IANA zone name this machine knows, sorted: what a zone picker offers.</summary>
+    public static IReadOnlyList<string> IanaIds => KnownIds.Value;
+
+    /// <summary>Zone names matching what a person typed ("new york", "berlin", "Europe/"): a city that starts with it first.</summary>
+    public static IReadOnlyList<string> Search(string? text, int max = 50)
+    {
+        var query = text?.Trim().Replace('_', ' ');
+        if (string.IsNullOrEmpty(query)) return IanaIds.Take(max).ToList();
+        return IanaIds
+            .Select(id => (Id: id, Readable: id.Replace('_', ' ')))
+            .Where(z => z.Readable.Contains(query, StringComparison.OrdinalIgnoreCase))
+            .OrderBy(z => z.Readable[(z.Readable.LastIndexOf('/') + 1)..].StartsWith(query, StringComparison.OrdinalIgnoreCase) ? 0 : 1)
+            .ThenBy(z => z.Id, StringComparer.Ordinal)
+            .Take(max).Select(z => z.Id).ToList();
+    }
 }

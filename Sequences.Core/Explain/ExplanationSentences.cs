@@ -21,7 +21,7 @@ public static class ExplanationSentences
 
         ExplainCode.Delay => $"The step's wait: {Lower(f.Detail) ?? "waits"} after the previous step{Until(f)}.",
         ExplainCode.SendTime => $"The step's send time: {Lower(f.Detail) ?? "a fixed local time"}{Until(f)}.",
-        ExplainCode.SendWindow => $"Outside the send window: {Lower(f.Detail) ?? "emails go out only inside it"}{Until(f)}.",
+        ExplainCode.SendWindow => $"{SendWindow(f.Detail)}{Until(f)}.",
         ExplainCode.Weekend => $"Business days only: {Lower(f.Detail) ?? "no email at the weekend"}{Until(f)}.",
         ExplainCode.Holiday => $"Public holiday: {Lower(f.Detail) ?? "no email on holidays"}{Until(f)}.",
         ExplainCode.MailboxCap => $"Mailbox daily cap: {Lower(f.Detail) ?? "the mailbox sent its daily maximum"}{Until(f)}.",
@@ -78,5 +78,10 @@ public static class ExplanationSentences
     private static string Since(SentenceFacts f) => f.At is null ? "" : $" since {When(f.At, f)}";
     private static string Because(SentenceFacts f) => string.IsNullOrWhiteSpace(f.Detail) ? "" : $" ({f.Detail.TrimEnd('.')})";
     private static string Variant(SentenceFacts f) => f.Variant is null ? "" : $" (variant {f.Variant})";
+    // The engine's own reason already reads "Outside the send window 09:00-17:00 (Europe/Berlin)": said once, not twice.
+    private static string SendWindow(string? detail) =>
+        detail?.StartsWith("Outside the send window", StringComparison.OrdinalIgnoreCase) == true
+            ? detail
+            : $"Outside the send window: {Lower(detail) ?? "emails go out only inside it"}";
     private static string? Lower(string? s) => string.IsNullOrEmpty(s) ? null : char.ToLowerInvariant(s[0]) + s[1..];
 }

@@ -9,9 +9,11 @@ public static class OutOfOfficeResume
     /// <summary>The first business morning (Monday-Friday, at the send window's start) on or after the first day back,
     /// in the lead's zone. Business days apply even to a sequence that mails at weekends: nobody back "on Saturday"
     /// reads mail then.</summary>
-    public static DateTime At(DateOnly firstDayBack, TimeZoneInfo zone, SendWindow? window)
+    /// <param name="holidays">The lead's country's calendar when the sequence skips holidays (<see cref="Schedule.HolidaysFor"/>):
+    /// someone back "on 25 December" is not mailed until the first working day after the holidays either.</param>
+    public static DateTime At(DateOnly firstDayBack, TimeZoneInfo zone, SendWindow? window, HolidayCalendar? holidays = null)
     {
         var midnight = Schedule.LocalToUtc(firstDayBack.ToDateTime(TimeOnly.MinValue), zone);
-        return Schedule.NextWindowOpening(midnight, zone, window ?? new SendWindow(), businessDaysOnly: true);
+        return Schedule.NextWindowOpening(midnight, zone, ScheduleWindow.From(window), businessDaysOnly: true, holidays);
     }
 }

@@ -52,7 +52,8 @@ public sealed class OutOfOfficeHold(IDbContextFactory<SequencesDbContext> contex
         {
             if (!settings.TryGetValue(state.SequenceId, out var sequenceSettings)) continue;
             var zone = EnrollmentMapping.Zone(lead, sequenceSettings, tenantZone);
-            var resumeAt = OutOfOfficeResume.At(returnDate.FirstDayBack, zone, sequenceSettings.SendWindow);
+            var resumeAt = OutOfOfficeResume.At(returnDate.FirstDayBack, zone, sequenceSettings.SendWindow,
+                Schedule.HolidaysFor(sequenceSettings, lead.Country));
             // Already back, or the next step is later anyway: nothing to hold.
             if (resumeAt <= now || state.NextActionAt >= resumeAt) continue;
             state.NextActionAt = resumeAt;

@@ -80,6 +80,24 @@ public abstract class OutOfOfficeAndCompanyStopTests(SequencesApp app) : EngineT
     }
 
     [Fact]
+    public async Task An_out_of_office_hold_skips_the_leads_public_holidays_when_the_sequence_does()
+    {
+        var sequence = Id(await StartedSequenceAsync(new { skip_holidays = true }, FollowUpTomorrow));
+        var email = $"away-{Unique()}@example.co.uk";
+        var created = await A.PostJsonAsync("/api/leads", new { email, first_name = "Ada", timezone = "Europe/London", country = "GB" });
+        await ExpectAsync(created, HttpStatusCode.Created);
+        var lead = new TestLead(Id(await JsonAsync(created)), email);
+        await EnrollAsync(A, lead, sequence);
+
+        await OutOfOfficeAsync(lead, "I am away for the holidays and will be back on 25 December 2026.");
+
+        // Christmas is a Friday, the Boxing Day bank holiday moves to Monday 28th: Tuesday 09:00 in London.
+        NextActionAt(await StateAsync(lead, sequence)).Should().Be(new DateTime(2026, 12, 29, 9, 0, 0, DateTimeKind.Utc));
+        (await LogAsync(lead)).Should().ContainSingle(l => l.ActionType == "ooo_paused_until")
+            .Which.Metadata.Should().Contain("until", "2026-12-29T09:00:00Z").And.Contain("return_date", "2026-12-25");
+    }
+
+    [Fact]
     public async Task An_out_of_office_reply_without_a_readable_date_changes_nothing()
     {
         var sequence = Id(await StartedSequenceAsync(null, FollowUpTomorrow));

@@ -3,7 +3,7 @@ using Sequences.Web.Components.Pages.Sequences.Builder;
 
 namespace Sequences.Tests.Web;
 
-/// <summary>The builder has no auto-winner editor yet: saving from it must keep a rule set through the API.</summary>
+/// <summary>Saving from the builder keeps an auto-winner rule (set in its editor or through the API).</summary>
 public sealed class StepDraftAutoWinnerTests
 {
     private static readonly AutoWinnerSettings Rule = new() { Metric = AbMetric.Click, MinSendsPerVariant = 50, Confidence = 0.9 };

@@ -98,6 +98,8 @@ public sealed class ExplainerTests
         step.Sentence.Should().Be("Next: Mon 8 Jun 2026 09:00 Europe/London (08:00 UTC).");
         step.Reasons.Select(r => r.Code).Should().Equal(ExplainCode.Delay, ExplainCode.SendTime, ExplainCode.SendWindow, ExplainCode.Weekend);
         step.Reasons[0].Sentence.Should().StartWith("The step's wait: waits 1 day after the previous step, until Mon 8 Jun 2026 09:00 Europe/London");
+        step.Reasons[2].Sentence.Should().Be("Outside the send window 09:00-17:00 (Europe/London), until Mon 8 Jun 2026 09:00 Europe/London (08:00 UTC).",
+            "the window is named once, not echoed");
         var scheduled = _log.Single(l => l.ActionType == "step_scheduled");
         step.Reasons.Should().OnlyContain(r => r.LogEntryIds.SequenceEqual(new[] { scheduled.Id }));
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Sequences.Core.Engine;
 using Sequences.Core.Replies;
 using Sequences.Core.Sequences;
 using static Sequences.Tests.Core.Engine.Times;
@@ -100,5 +101,30 @@ public sealed class ReturnDateParserTests
     {
         var window = windowStart is null ? null : new SendWindow(windowStart, "17:00");
         OutOfOfficeResume.At(Day(firstDayBack), Zone(zone), window).Should().Be(Utc(expectedUtc));
+    }
+    /// <summary>With skip_holidays and a country, the morning back also skips that country's public holidays.</summary>
+    public static TheoryData<string, string, string?, string> HolidayMornings => new()
+    {
+        // Christmas Day is a Friday, Boxing Day a Saturday whose bank holiday moves to Monday 28th: Tuesday 09:00 GMT.
+        { "2026-12-25", "Europe/London", "GB", "2026-12-29T09:00" },
+        { "2026-12-25", "Europe/London", null, "2026-12-25T09:00" },      // no country: a Friday like any other
+        // Independence Day 2026 is a Saturday, observed on Friday 3 July; back on the 3rd means Monday 6th, 09:00 EDT.
+        { "2026-07-03", "America/New_York", "US", "2026-07-06T13:00" },
+        { "2026-07-03", "America/New_York", "GB", "2026-07-03T13:00" },  // the lead's own country decides
+    };
+
+    [Theory]
+    [MemberData(nameof(HolidayMornings))]
+    public void Resumes_after_the_leads_public_holidays_when_the_sequence_skips_them(string firstDayBack, string zone, string? country, string expectedUtc)
+    {
+        var holidays = Schedule.HolidaysFor(new SequenceSettings { SkipHolidays = true }, country);
+        OutOfOfficeResume.At(Day(firstDayBack), Zone(zone), null, holidays).Should().Be(Utc(expectedUtc));
+    }
+
+    [Fact]
+    public void A_sequence_that_does_not_skip_holidays_resumes_on_the_holiday()
+    {
+        var holidays = Schedule.HolidaysFor(new SequenceSettings { SkipHolidays = false }, "GB");
+        OutOfOfficeResume.At(Day("2026-12-28"), Zone("Europe/London"), null, holidays).Should().Be(Utc("2026-12-28T09:00"));
     }
 }

@@ -33,7 +33,7 @@ public sealed class StepDraft
     public double? PositionX { get; set; }
     public double? PositionY { get; set; }
     public List<VariantDraft> Variants { get; set; } = [];
-    /// <summary>Set through the API only; carried so that saving from the builder keeps it (and the step's decision).</summary>
+    /// <summary>Edited in <see cref="AutoWinnerEditor"/>; carried whole so that saving from the builder keeps it (and the step's decision).</summary>
     public AutoWinnerSettings? AutoWinner { get; set; }
 
     /// <summary>What a new step dropped from the palette starts with: enough to save, nothing surprising.</summary>
