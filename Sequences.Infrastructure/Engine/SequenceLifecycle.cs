@@ -22,7 +22,9 @@ public sealed class SequenceLifecycle(IDbContextFactory<SequencesDbContext> cont
         var sequence = await SequenceService.LoadAsync(db, id, tracking: true, ct);
         if (sequence.Status == SequenceStatus.Active) throw new ConflictException("The sequence is already active.");
         if (sequence.Status == SequenceStatus.Archived) throw new ConflictException("An archived sequence cannot be started; duplicate it instead.");
-        var errors = SequenceValidator.Validate(sequence, templates).Where(i => i.Severity == IssueSeverity.Error).ToList();
+        // A paused sequence with a draft starts its live version: the draft goes live only by publishing.
+        var live = sequence.DraftVersion is null ? sequence : await SequenceService.LoadAsync(db, id, tracking: false, ct, sequence.Version);
+        var errors = SequenceValidator.Validate(live, templates, live.Version).Where(i => i.Severity == IssueSeverity.Error).ToList();
         if (errors.Count > 0) throw new UnprocessableException($"The sequence has {errors.Count} problem(s) to fix before it can start.", errors);
 
         var wasDraft = sequence.Status == SequenceStatus.Draft;

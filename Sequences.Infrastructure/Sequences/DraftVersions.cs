@@ -28,6 +28,24 @@ internal static class DraftVersions
         return await SequenceService.LoadAsync(db, id, tracking: true, ct);
     }
 
+    /// <summary>True when <paramref name="inputs"/> say what the live steps already say, give or take canvas positions:
+    /// saving a running sequence's settings or layout must not open a draft with nothing to publish.</summary>
+    public static bool OnlyLayoutDiffers(IReadOnlyList<StepInput> inputs, IReadOnlyList<SequenceStep> liveSteps)
+    {
+        var desired = StepMapper.Build(inputs, liveSteps.Select(s => s.Id).ToHashSet());
+        return desired.Count == liveSteps.Count && desired.Zip(liveSteps).All(pair => Content(pair.First) == Content(pair.Second));
+    }
+
+    /// <summary>Copies canvas positions onto the live steps (layout is not behaviour: it needs no new version).</summary>
+    public static void ApplyLayout(IReadOnlyList<StepInput> inputs, IReadOnlyList<SequenceStep> liveSteps)
+    {
+        foreach (var (input, step) in inputs.Zip(liveSteps))
+            (step.PositionX, step.PositionY) = (input.PositionX, input.PositionY);
+    }
+
+    private static string Content(SequenceStep step) =>
+        System.Text.Json.JsonSerializer.Serialize(StepMapper.ToInput(step) with { PositionX = null, PositionY = null });
+
     /// <summary>A client that read the sequence before the draft existed names the live steps: those ids (and routes
     /// to them) mean their copies in the draft.</summary>
     public static IReadOnlyList<StepInput> ToDraftIds(IReadOnlyList<StepInput> inputs, IReadOnlyList<SequenceStep> draftSteps)

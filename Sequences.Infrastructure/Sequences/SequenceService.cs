@@ -86,12 +86,20 @@ public sealed class SequenceService(IDbContextFactory<SequencesDbContext> contex
         Reject(StepShapeValidator.ValidateSequence(input));
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var sequence = input.Steps is null ? await LoadAsync(db, id, tracking: true, ct) : await DraftVersions.LoadForEditAsync(db, id, ct);
+        var sequence = await LoadAsync(db, id, tracking: true, ct);
         if (sequence.Status == SequenceStatus.Archived) throw new ConflictException("An archived sequence cannot be edited.");
+        var stepInputs = input.Steps;
+        if (stepInputs is not null && sequence is { Status: SequenceStatus.Active or SequenceStatus.Paused, DraftVersion: null }
+            && DraftVersions.OnlyLayoutDiffers(stepInputs, sequence.Steps))
+        {
+            DraftVersions.ApplyLayout(stepInputs, sequence.Steps);
+            stepInputs = null;
+        }
+        if (stepInputs is not null) sequence = await DraftVersions.LoadForEditAsync(db, id, ct);
         sequence.Name = input.Name!.Trim();
         sequence.Description = input.Description;
         sequence.Settings = input.Settings ?? new SequenceSettings();
-        if (input.Steps is { } stepInputs)
+        if (stepInputs is not null)
         {
             var oldOrder = sequence.Steps.ToList();
             var existing = oldOrder.ToDictionary(s => s.Id);

@@ -190,6 +190,30 @@ public abstract class VersionedSequenceTests(SequencesApp app) : EngineTestBase(
     }
 
     [Fact]
+    public async Task Saving_only_settings_or_canvas_positions_of_a_running_sequence_opens_no_draft()
+    {
+        var (sequence, _, live) = await RunningAsync();
+        var current = await JsonAsync(await A.GetAsync($"/api/sequences/{sequence}"));
+        var steps = Steps(current).Select(s => (object)new
+        {
+            id = s!["id"]!.GetValue<string>(), step_type = "email", body_text = "Hello", delay_days = s["delay_days"]!.GetValue<int>(),
+            subject_line = s["subject_line"]!.GetValue<string>(), position_x = 120.5, position_y = 300.0,
+        }).ToList();
+
+        var saved = await JsonAsync(await A.PutJsonAsync($"/api/sequences/{sequence}", new
+        {
+            name = "Renamed", settings = new { send_window = new { start = "08:00", end = "24:00" }, business_days_only = false }, steps,
+        }));
+
+        saved["draft_version"].Should().BeNull();
+        saved["name"]!.GetValue<string>().Should().Be("Renamed");
+        saved["settings"]!["send_window"]!["start"]!.GetValue<string>().Should().Be("08:00");
+        Steps(saved).Select(s => s!["id"]!.GetValue<string>()).Should().Equal(live.Select(s => s!["id"]!.GetValue<string>()));
+        Steps(saved).Should().OnlyContain(s => s!["position_x"]!.GetValue<double>() == 120.5);
+        JsonNode.Parse(await A.GetStringAsync($"/api/sequences/{sequence}/versions"))!.AsArray().Should().ContainSingle();
+    }
+
+    [Fact]
     public async Task Leads_at_a_step_the_draft_deleted_move_to_the_next_step_that_survived()
     {
         var sequence = await StartedSequenceAsync(null, Mail("One"), new { step_type = "delay", delay_days = 1 }, Mail("Three", delayDays: 1));
