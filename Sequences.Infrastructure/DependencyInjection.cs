@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Options;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -9,6 +12,7 @@ using Sequences.Infrastructure.Bootstrap;
 using Sequences.Infrastructure.Campaigns;
 using Sequences.Infrastructure.Engine;
 using Sequences.Infrastructure.Mail;
+using Sequences.Infrastructure.Mailboxes;
 using Sequences.Infrastructure.Observability;
 using Sequences.Infrastructure.Identity;
 using Sequences.Infrastructure.Leads;
@@ -48,6 +52,12 @@ public static class DependencyInjection
                 ConfigureSqlite(o, connection ?? DefaultSqlite);
                 o.AddInterceptors(sp.GetRequiredService<AuditInterceptor>());
             });
+
+        // Keys in the database: every host of a deployment reads the same cookies and stored mailbox passwords.
+        services.AddDataProtection().SetApplicationName("Sequences");
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DatabaseXmlRepository(sp.GetRequiredService<IServiceScopeFactory>())));
+        services.AddSingleton<MailboxSecrets>();
 
         services.AddScoped<DatabaseInitializer>();
         services.AddScoped<AppSettingsStore>();

@@ -10,10 +10,10 @@ namespace Sequences.Infrastructure.Mail;
 /// Microsoft 365 account, say) sends through it, so its mail leaves under that account's authentication and
 /// reputation; every other mailbox, and a sequence owner without one, uses the configured transport.
 /// </summary>
-public sealed class MailRelays(IMailTransport transport, IOptions<MailOptions> options, ILogger<MailRelays> logger)
+public sealed class MailRelays(IMailTransport transport, IOptions<MailOptions> options, MailboxSecrets secrets, ILogger<MailRelays> logger)
 {
     public Task<IMailSession> OpenAsync(Mailbox? mailbox, CancellationToken ct) =>
-        MailboxConnections.Smtp(mailbox, options.Value.Smtp.Timeout) is { } own
+        MailboxConnections.Smtp(mailbox, options.Value.Smtp.Timeout, secrets) is { } own
             ? Task.FromResult<IMailSession>(new SmtpSession(own, logger))
             : transport.OpenAsync(ct);
 }

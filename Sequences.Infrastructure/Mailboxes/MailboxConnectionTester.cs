@@ -21,7 +21,8 @@ public sealed record MailboxConnectionReport(ConnectionCheck Smtp, ConnectionChe
 /// "Test connection" for the settings form: signs in to the SMTP and IMAP servers as typed, before they are saved,
 /// so a wrong port or password shows at once instead of as failed sends the next morning.
 /// </summary>
-public sealed class MailboxConnectionTester(IDbContextFactory<SequencesDbContext> contexts, IOptions<MailOptions> mail, IOptions<ReplyOptions> replies)
+public sealed class MailboxConnectionTester(
+    IDbContextFactory<SequencesDbContext> contexts, IOptions<MailOptions> mail, IOptions<ReplyOptions> replies, MailboxSecrets secrets)
 {
     /// <param name="id">The stored mailbox being edited: empty password fields test with its stored passwords.</param>
     public async Task<MailboxConnectionReport> TestAsync(Guid? id, MailboxInput input, CancellationToken ct = default)
@@ -34,7 +35,7 @@ public sealed class MailboxConnectionTester(IDbContextFactory<SequencesDbContext
 
     private async Task<ConnectionCheck> CheckSmtpAsync(Mailbox mailbox, CancellationToken ct)
     {
-        if (MailboxConnections.Smtp(mailbox, mail.Value.Smtp.Timeout) is not { } smtp)
+        if (MailboxConnections.Smtp(mailbox, mail.Value.Smtp.Timeout, secrets) is not { } smtp)
             return new ConnectionCheck("SMTP", null, mail.Value.Transport == MailTransportKind.Smtp
                 ? $"No server of its own: sends through the app's relay {mail.Value.Smtp.Host}:{mail.Value.Smtp.EffectivePort}."
                 : $"No server of its own: mail is written to the pickup folder ({mail.Value.PickupDirectory}).");
@@ -64,7 +65,7 @@ public sealed class MailboxConnectionTester(IDbContextFactory<SequencesDbContext
         {
             var timeout = replies.Value.Timeout;
             using var deadline = Deadline(timeout, ct);
-            using var client = await MailboxConnections.ConnectImapAsync(mailbox, timeout, deadline.Token);
+            using var client = await MailboxConnections.ConnectImapAsync(mailbox, timeout, secrets, deadline.Token);
             await client.Inbox.OpenAsync(MailKit.FolderAccess.ReadOnly, deadline.Token);
             var count = client.Inbox.Count;
             await client.DisconnectAsync(quit: true, deadline.Token);
@@ -88,9 +89,10 @@ public sealed class MailboxConnectionTester(IDbContextFactory<SequencesDbContext
         {
             FromAddress = input.FromAddress!.Trim(),
             SmtpHost = input.SmtpHost?.Trim(), SmtpPort = input.SmtpPort, SmtpSecurity = input.SmtpSecurity, SmtpUsername = input.SmtpUsername?.Trim(),
-            SmtpPassword = string.IsNullOrEmpty(input.SmtpPassword) ? stored?.SmtpPassword : input.SmtpPassword,
+            // Typed passwords are held like stored ones, so both are read back the same way.
+            SmtpPassword = string.IsNullOrEmpty(input.SmtpPassword) ? stored?.SmtpPassword : secrets.Protect(input.SmtpPassword),
             ImapHost = input.ImapHost?.Trim(), ImapPort = input.ImapPort, ImapSecurity = input.ImapSecurity, ImapUsername = input.ImapUsername?.Trim(),
-            ImapPassword = string.IsNullOrEmpty(input.ImapPassword) ? stored?.ImapPassword : input.ImapPassword,
+            ImapPassword = string.IsNullOrEmpty(input.ImapPassword) ? stored?.ImapPassword : secrets.Protect(input.ImapPassword),
         };
     }
 

@@ -9,14 +9,14 @@ namespace Sequences.Infrastructure.Mailboxes;
 public static class MailboxConnections
 {
     /// <summary>The mailbox's own SMTP relay, or null when it has none and the configured transport carries its mail.</summary>
-    public static SmtpOptions? Smtp(Mailbox? mailbox, TimeSpan timeout) => mailbox?.SmtpHost is { Length: > 0 } host
+    public static SmtpOptions? Smtp(Mailbox? mailbox, TimeSpan timeout, MailboxSecrets secrets) => mailbox?.SmtpHost is { Length: > 0 } host
         ? new SmtpOptions
         {
             Host = host.Trim(),
             Port = mailbox.SmtpPort ?? 0,
             Security = SmtpSecurityOf(mailbox.SmtpSecurity),
             Username = mailbox.SmtpUsername,
-            Password = mailbox.SmtpPassword,
+            Password = secrets.Reveal(mailbox.SmtpPassword),
             Timeout = timeout,
         }
         : null;
@@ -43,7 +43,7 @@ public static class MailboxConnections
     };
 
     /// <summary>Connects to the mailbox's IMAP server and signs in; the caller owns the client.</summary>
-    public static async Task<ImapClient> ConnectImapAsync(Mailbox mailbox, TimeSpan timeout, CancellationToken ct)
+    public static async Task<ImapClient> ConnectImapAsync(Mailbox mailbox, TimeSpan timeout, MailboxSecrets secrets, CancellationToken ct)
     {
         var client = new ImapClient { Timeout = (int)timeout.TotalMilliseconds };
         try
@@ -51,7 +51,7 @@ public static class MailboxConnections
             var security = ImapSecurityOf(mailbox.ImapSecurity);
             await client.ConnectAsync(mailbox.ImapHost!, mailbox.ImapPort ?? (security == SecureSocketOptions.SslOnConnect ? 993 : 143), security, ct);
             if (!string.IsNullOrEmpty(mailbox.ImapUsername))
-                await client.AuthenticateAsync(mailbox.ImapUsername, mailbox.ImapPassword ?? "", ct);
+                await client.AuthenticateAsync(mailbox.ImapUsername, secrets.Reveal(mailbox.ImapPassword) ?? "", ct);
             return client;
         }
         catch

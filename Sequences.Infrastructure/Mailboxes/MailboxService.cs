@@ -28,7 +28,7 @@ public sealed record MailboxInput
 }
 
 /// <summary>Sending accounts of the tenant's users; the engine sends a sequence from its owner's mailbox.</summary>
-public sealed class MailboxService(IDbContextFactory<SequencesDbContext> contexts, ITenantContext tenant)
+public sealed class MailboxService(IDbContextFactory<SequencesDbContext> contexts, ITenantContext tenant, MailboxSecrets secrets)
 {
     public static readonly string[] SecurityModes = ["none", "starttls", "ssl"];
 
@@ -79,12 +79,12 @@ public sealed class MailboxService(IDbContextFactory<SequencesDbContext> context
         mailbox.SmtpPort = input.SmtpPort;
         mailbox.SmtpSecurity = Blank(input.SmtpSecurity);
         mailbox.SmtpUsername = Blank(input.SmtpUsername);
-        if (!string.IsNullOrEmpty(input.SmtpPassword)) mailbox.SmtpPassword = input.SmtpPassword;
+        if (!string.IsNullOrEmpty(input.SmtpPassword)) mailbox.SmtpPassword = secrets.Protect(input.SmtpPassword);
         mailbox.ImapHost = Blank(input.ImapHost);
         mailbox.ImapPort = input.ImapPort;
         mailbox.ImapSecurity = Blank(input.ImapSecurity);
         mailbox.ImapUsername = Blank(input.ImapUsername);
-        if (!string.IsNullOrEmpty(input.ImapPassword)) mailbox.ImapPassword = input.ImapPassword;
+        if (!string.IsNullOrEmpty(input.ImapPassword)) mailbox.ImapPassword = secrets.Protect(input.ImapPassword);
         mailbox.DailyCap = input.DailyCap;
         mailbox.SpacingSeconds = input.SpacingSeconds;
         mailbox.Timezone = Blank(input.Timezone);

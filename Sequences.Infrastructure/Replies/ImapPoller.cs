@@ -83,7 +83,7 @@ public sealed class ImapPoller(IServiceScopeFactory scopes, IOptions<ReplyOption
         {
             await using var scope = CreateScope(mailbox.TenantId);
             var processor = scope.ServiceProvider.GetRequiredService<InboundProcessor>();
-            using var client = await MailboxConnections.ConnectImapAsync(mailbox, options.Value.Timeout, ct);
+            using var client = await MailboxConnections.ConnectImapAsync(mailbox, options.Value.Timeout, scope.ServiceProvider.GetRequiredService<MailboxSecrets>(), ct);
             var inbox = client.Inbox;
             await inbox.OpenAsync(FolderAccess.ReadOnly, ct);
 

@@ -1,12 +1,9 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Components.Server.Circuits;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Sequences.Infrastructure.Identity;
 using Sequences.Infrastructure.Persistence;
-using Sequences.Infrastructure.Settings;
 
 namespace Sequences.Web.Auth;
 
@@ -42,11 +39,7 @@ public static class AuthSetup
             .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
         services.AddCascadingAuthenticationState();
         services.AddScoped<CircuitHandler, TenantCircuitHandler>();
-
-        // Keys in the database: every host of a deployment reads the same cookies.
-        services.AddDataProtection().SetApplicationName("Sequences");
-        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
-            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DatabaseXmlRepository(sp.GetRequiredService<IServiceScopeFactory>())));
+        // Data-protection keys (cookies, mailbox passwords) live in the database: AddSequencesInfrastructure sets them up.
         return services;
     }
 }
