@@ -129,13 +129,18 @@ public sealed class SequenceVersionService(
     {
         var to = row.ToStepId!.Value;
         var order = row.ToStepOrder!.Value;
-        var states = InFlight(db, id, now).Where(s => s.Version == row.FromVersion && s.CurrentStepId == row.FromStepId);
-        var leads = await states.Select(s => new { s.LeadId, s.TenantId }).ToListAsync(ct);
-        var count = await states.ExecuteUpdateAsync(u => u
-            .SetProperty(s => s.Version, draft)
-            .SetProperty(s => s.CurrentStepId, to)
-            .SetProperty(s => s.CurrentStepOrder, order)
-            .SetProperty(s => s.UpdatedAt, now), ct);
+        // The moved rows carry a marker until the log rows are written: the update holds them (row locks on PostgreSQL,
+        // the write lock on SQLite) until commit, so exactly these leads get a log row, whatever a pass does meanwhile.
+        var marker = $"publish:{Guid.NewGuid():N}";
+        var count = await InFlight(db, id, now).Where(s => s.Version == row.FromVersion && s.CurrentStepId == row.FromStepId)
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(s => s.Version, draft)
+                .SetProperty(s => s.CurrentStepId, to)
+                .SetProperty(s => s.CurrentStepOrder, order)
+                .SetProperty(s => s.LeaseOwner, marker)
+                .SetProperty(s => s.UpdatedAt, now), ct);
+        var leads = await db.LeadSequenceStates.Where(s => s.LeaseOwner == marker).Select(s => new { s.LeadId, s.TenantId }).ToListAsync(ct);
+        await db.LeadSequenceStates.Where(s => s.LeaseOwner == marker).ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseOwner, (string?)null), ct);
         db.ExecutionLog.AddRange(leads.Select(lead => new SequenceExecutionLog
         {
             Id = EnrollmentMapping.NewRowId(),
