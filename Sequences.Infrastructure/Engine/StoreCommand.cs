@@ -1,0 +1,122 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using Sequences.Infrastructure.Persistence;
+
+namespace Sequences.Infrastructure.Engine;
+
+/// <summary>
+/// One parameterised, possibly multi-statement command on the context's connection and transaction, spelled from
+/// the EF model: table and column names, value converters (enum words, UTC times, JSON) and provider parameter
+/// types are EF's own, so rows written here read back exactly like rows EF wrote. It skips what makes EF's update
+/// pipeline cost per row (entries, snapshots, change detection, one modification command per row).
+/// </summary>
+internal sealed class StoreCommand : IAsyncDisposable
+{
+    // Well below SQLite's 32,766 and PostgreSQL's 65,535 parameters per statement.
+    private const int MaxParameters = 8_000;
+
+    private static readonly ConditionalWeakTable<IModel, Dictionary<Type, Table>> Tables = new();
+
+    private readonly SequencesDbContext _db;
+    private readonly ISqlGenerationHelper _sql;
+    private readonly StringBuilder _text = new();
+    private DbCommand _command;
+
+    public StoreCommand(SequencesDbContext db)
+    {
+        _db = db;
+        _sql = db.GetService<ISqlGenerationHelper>();
+        _command = NewCommand();
+    }
+
+    /// <summary>Appends one multi-row INSERT of <paramref name="rows"/> (all mapped columns, values as EF converts them).</summary>
+    public async Task InsertAsync<T>(IReadOnlyList<T> rows, CancellationToken ct) where T : class
+    {
+        var table = TableOf(typeof(T));
+        foreach (var slice in rows.Chunk(Math.Max(1, MaxParameters / table.Columns.Length)))
+        {
+            if (_command.Parameters.Count + slice.Length * table.Columns.Length > MaxParameters) await ExecuteAsync(ct);
+            _text.Append("INSERT INTO ").Append(table.Name).Append(" (").AppendJoin(", ", table.Columns.Select(c => c.Name)).Append(") VALUES ");
+            for (var r = 0; r < slice.Length; r++)
+            {
+                _text.Append(r == 0 ? "(" : ", (");
+                for (var c = 0; c < table.Columns.Length; c++)
+                {
+                    if (c > 0) _text.Append(", ");
+                    var column = table.Columns[c];
+                    _text.Append(Parameter(column.Property, column.Getter.GetClrValueUsingContainingEntity(slice[r]!)));
+                }
+                _text.Append(')');
+            }
+            _text.Append(";\n");
+        }
+    }
+
+    /// <summary>Appends raw SQL (built with <see cref="Column{T}"/>, <see cref="TableName{T}"/> and <see cref="Parameter"/>).</summary>
+    public StoreCommand Append(string sql)
+    {
+        _text.Append(sql);
+        return this;
+    }
+
+    public string TableName<T>() => TableOf(typeof(T)).Name;
+
+    public string Column<T>(string property) => _sql.DelimitIdentifier(Property<T>(property).GetColumnName());
+
+    public IProperty Property<T>(string property) =>
+        _db.Model.FindEntityType(typeof(T))!.FindProperty(property) ?? throw new ArgumentException($"{typeof(T).Name} has no property {property}.", nameof(property));
+
+    /// <summary>Adds a parameter converted and typed as EF stores <paramref name="property"/>; returns its placeholder.</summary>
+    public string Parameter(IProperty property, object? value)
+    {
+        var name = "p" + _command.Parameters.Count;
+        _command.Parameters.Add(property.GetRelationalTypeMapping().CreateParameter(_command, _sql.GenerateParameterName(name), value, property.IsNullable));
+        return _sql.GenerateParameterNamePlaceholder(name);
+    }
+
+    /// <summary>Runs what was appended (if anything) and starts afresh.</summary>
+    public async Task ExecuteAsync(CancellationToken ct)
+    {
+        if (_text.Length == 0) return;
+        _command.CommandText = _text.ToString();
+        await _command.ExecuteNonQueryAsync(ct);
+        await _command.DisposeAsync();
+        _text.Clear();
+        _command = NewCommand();
+    }
+
+    public ValueTask DisposeAsync() => _command.DisposeAsync();
+
+    private DbCommand NewCommand()
+    {
+        var command = _db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = _db.Database.CurrentTransaction?.GetDbTransaction();
+        return command;
+    }
+
+    private Table TableOf(Type type)
+    {
+        var tables = Tables.GetOrCreateValue(_db.Model);
+        lock (tables)
+        {
+            if (tables.TryGetValue(type, out var table)) return table;
+            var entity = _db.Model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not mapped.");
+            var store = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+            var columns = entity.GetProperties()
+                .Select(p => new MappedColumn(_sql.DelimitIdentifier(p.GetColumnName(store)!), p, p.GetGetter()))
+                .ToArray();
+            table = new Table(_sql.DelimitIdentifier(store.Name, store.Schema), columns);
+            tables[type] = table;
+            return table;
+        }
+    }
+
+    private sealed record Table(string Name, MappedColumn[] Columns);
+
+    private sealed record MappedColumn(string Name, IProperty Property, IClrPropertyGetter Getter);
+}
