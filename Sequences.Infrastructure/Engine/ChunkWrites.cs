@@ -8,17 +8,22 @@ namespace Sequences.Infrastructure.Engine;
 
 /// <summary>
 /// What a chunk writes most, held until the chunk's next commit and then written in that commit's transaction with
-/// one statement per kind: the execution-log and engagement-event rows (only ever appended) as multi-row INSERTs,
-/// and the mail that went out as one set-based UPDATE to "sent". Nothing here needs the change tracker, which cost
+/// one statement per kind: new message rows, execution-log and engagement-event rows (only ever appended) as
+/// multi-row INSERTs, and the mail that went out as one set-based UPDATE to "sent". Nothing here needs the change tracker, which cost
 /// most of the per-mail CPU and allocation when these rows went through it.
 /// </summary>
 internal sealed class ChunkWrites
 {
+    private readonly List<OutboundMessage> _messages = [];
     private readonly List<SequenceExecutionLog> _log = [];
     private readonly List<EngagementEvent> _events = [];
     private readonly List<(Guid Id, DateTime SentAt)> _sent = [];
 
-    public bool IsEmpty => _log.Count == 0 && _events.Count == 0 && _sent.Count == 0;
+    public bool IsEmpty => _messages.Count == 0 && _log.Count == 0 && _events.Count == 0 && _sent.Count == 0;
+
+    /// <summary>A new message row, inserted with the values it has at the commit (untracked afterwards: a later
+    /// change other than "sent" attaches it to the context first).</summary>
+    public void Add(OutboundMessage row) => _messages.Add(row);
 
     public void Add(SequenceExecutionLog row) => _log.Add(row);
 
@@ -29,6 +34,7 @@ internal sealed class ChunkWrites
 
     public void Clear()
     {
+        _messages.Clear();
         _log.Clear();
         _events.Clear();
         _sent.Clear();
@@ -37,11 +43,22 @@ internal sealed class ChunkWrites
     /// <summary>Writes everything held, on the context's current transaction (the caller commits).</summary>
     public async Task WriteAsync(SequencesDbContext db, DateTime now, CancellationToken ct)
     {
+        foreach (var message in _messages)
+        {
+            // What the audit interceptor stamps on rows saved through the change tracker.
+            if (message.TenantId == Guid.Empty) throw new InvalidOperationException("A new message has no tenant.");
+            if (message.CreatedAt == default) message.CreatedAt = now;
+            message.UpdatedAt = now;
+        }
         await using var command = new StoreCommand(db);
+        await command.InsertAsync(_messages, ct);
         await command.InsertAsync(_log, ct);
         await command.InsertAsync(_events, ct);
         foreach (var slice in _sent.Chunk(500))
+        {
+            await command.EnsureRoomAsync(slice.Length * 2 + 2, ct);
             AppendSent(command, slice, now);
+        }
         await command.ExecuteAsync(ct);
     }
 

@@ -236,7 +236,7 @@ internal sealed class PassWorker(
                 StateId = state.Id, LeadId = lead.Id, SequenceId = state.SequenceId, StepId = step.Id, Variant = variant?.Variant,
                 ToAddress = lead.Email, FromAddress = runtime.FromAddress,
             };
-            db.OutboundMessages.Add(message);
+            _rows.Add(message);
             batch.Remember(message);
         }
         else

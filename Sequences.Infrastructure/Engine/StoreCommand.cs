@@ -21,9 +21,11 @@ internal sealed class StoreCommand : IAsyncDisposable
     private const int MaxParameters = 8_000;
 
     private static readonly ConditionalWeakTable<IModel, Dictionary<Type, Table>> Tables = new();
+    private static readonly ConditionalWeakTable<ISqlGenerationHelper, ParameterNames> Names = new();
 
     private readonly SequencesDbContext _db;
     private readonly ISqlGenerationHelper _sql;
+    private readonly ParameterNames _names;
     private readonly StringBuilder _text = new();
     private DbCommand _command;
 
@@ -31,6 +33,7 @@ internal sealed class StoreCommand : IAsyncDisposable
     {
         _db = db;
         _sql = db.GetService<ISqlGenerationHelper>();
+        _names = Names.GetValue(_sql, sql => new ParameterNames(sql));
         _command = NewCommand();
     }
 
@@ -40,7 +43,7 @@ internal sealed class StoreCommand : IAsyncDisposable
         var table = TableOf(typeof(T));
         foreach (var slice in rows.Chunk(Math.Max(1, MaxParameters / table.Columns.Length)))
         {
-            if (_command.Parameters.Count + slice.Length * table.Columns.Length > MaxParameters) await ExecuteAsync(ct);
+            await EnsureRoomAsync(slice.Length * table.Columns.Length, ct);
             _text.Append("INSERT INTO ").Append(table.Name).Append(" (").AppendJoin(", ", table.Columns.Select(c => c.Name)).Append(") VALUES ");
             for (var r = 0; r < slice.Length; r++)
             {
@@ -55,6 +58,13 @@ internal sealed class StoreCommand : IAsyncDisposable
             }
             _text.Append(";\n");
         }
+    }
+
+    /// <summary>Runs what was appended so far if <paramref name="parameters"/> more would not fit in one command.</summary>
+    public async Task EnsureRoomAsync(int parameters, CancellationToken ct)
+    {
+        if (parameters > MaxParameters) throw new ArgumentOutOfRangeException(nameof(parameters), parameters, "Too many parameters for one statement.");
+        if (_command.Parameters.Count + parameters > MaxParameters) await ExecuteAsync(ct);
     }
 
     /// <summary>Appends raw SQL (built with <see cref="Column{T}"/>, <see cref="TableName{T}"/> and <see cref="Parameter"/>).</summary>
@@ -74,9 +84,9 @@ internal sealed class StoreCommand : IAsyncDisposable
     /// <summary>Adds a parameter converted and typed as EF stores <paramref name="property"/>; returns its placeholder.</summary>
     public string Parameter(IProperty property, object? value)
     {
-        var name = "p" + _command.Parameters.Count;
-        _command.Parameters.Add(property.GetRelationalTypeMapping().CreateParameter(_command, _sql.GenerateParameterName(name), value, property.IsNullable));
-        return _sql.GenerateParameterNamePlaceholder(name);
+        var index = _command.Parameters.Count;
+        _command.Parameters.Add(property.GetRelationalTypeMapping().CreateParameter(_command, _names.Names[index], value, property.IsNullable));
+        return _names.Placeholders[index];
     }
 
     /// <summary>Runs what was appended (if anything) and starts afresh.</summary>
@@ -114,6 +124,13 @@ internal sealed class StoreCommand : IAsyncDisposable
             tables[type] = table;
             return table;
         }
+    }
+
+    /// <summary>The provider's spelling of p0, p1, ...: made once rather than twice per value written.</summary>
+    private sealed class ParameterNames(ISqlGenerationHelper sql)
+    {
+        public string[] Names { get; } = Enumerable.Range(0, MaxParameters).Select(i => sql.GenerateParameterName("p" + i)).ToArray();
+        public string[] Placeholders { get; } = Enumerable.Range(0, MaxParameters).Select(i => sql.GenerateParameterNamePlaceholder("p" + i)).ToArray();
     }
 
     private sealed record Table(string Name, MappedColumn[] Columns);
