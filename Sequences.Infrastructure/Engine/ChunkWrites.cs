@@ -58,6 +58,7 @@ internal sealed class ChunkWrites
         {
             await command.EnsureRoomAsync(slice.Length * 2 + 2, ct);
             AppendSent(command, slice, now);
+            await command.EndStatementAsync(ct);
         }
         await command.ExecuteAsync(ct);
     }

@@ -14,6 +14,10 @@ namespace Sequences.Infrastructure.Engine;
 /// the EF model: table and column names, value converters (enum words, UTC times, JSON) and provider parameter
 /// types are EF's own, so rows written here read back exactly like rows EF wrote. It skips what makes EF's update
 /// pipeline cost per row (entries, snapshots, change detection, one modification command per row).
+/// On PostgreSQL everything appended goes in one round trip. SQLite runs in the process, so round trips cost nothing
+/// there, but it finds each named parameter by a linear search through the statement's (and Microsoft.Data.Sqlite
+/// looks up every parameter of a command for each statement in it): there each statement runs on its own, and rows
+/// are inserted one by one through one prepared single-row statement.
 /// </summary>
 internal sealed class StoreCommand : IAsyncDisposable
 {
@@ -27,6 +31,7 @@ internal sealed class StoreCommand : IAsyncDisposable
     private readonly ISqlGenerationHelper _sql;
     private readonly ParameterNames _names;
     private readonly StringBuilder _text = new();
+    private readonly bool _oneByOne;
     private DbCommand _command;
 
     public StoreCommand(SequencesDbContext db)
@@ -35,12 +40,28 @@ internal sealed class StoreCommand : IAsyncDisposable
         _sql = db.GetService<ISqlGenerationHelper>();
         _names = Names.GetValue(_sql, sql => new ParameterNames(sql));
         _command = NewCommand();
+        _oneByOne = db.Database.IsSqlite();
     }
 
-    /// <summary>Appends one multi-row INSERT of <paramref name="rows"/> (all mapped columns, values as EF converts them).</summary>
+    /// <summary>Inserts <paramref name="rows"/> (all mapped columns, values as EF converts them): one multi-row INSERT,
+    /// or on SQLite one prepared single-row INSERT run per row.</summary>
     public async Task InsertAsync<T>(IReadOnlyList<T> rows, CancellationToken ct) where T : class
     {
+        if (rows.Count == 0) return;
         var table = TableOf(typeof(T));
+        if (_oneByOne)
+        {
+            await ExecuteAsync(ct);
+            _command.CommandText = table.InsertRow;
+            foreach (var row in rows)
+            {
+                _command.Parameters.Clear();
+                foreach (var column in table.Columns) Parameter(column.Property, column.Getter.GetClrValueUsingContainingEntity(row));
+                await _command.ExecuteNonQueryAsync(ct);
+            }
+            _command.Parameters.Clear();
+            return;
+        }
         foreach (var slice in rows.Chunk(Math.Max(1, MaxParameters / table.Columns.Length)))
         {
             await EnsureRoomAsync(slice.Length * table.Columns.Length, ct);
@@ -58,6 +79,12 @@ internal sealed class StoreCommand : IAsyncDisposable
             }
             _text.Append(";\n");
         }
+    }
+
+    /// <summary>Ends a statement appended with <see cref="Append"/>: on SQLite it runs now, on PostgreSQL with the rest.</summary>
+    public async Task EndStatementAsync(CancellationToken ct)
+    {
+        if (_oneByOne) await ExecuteAsync(ct);
     }
 
     /// <summary>Runs what was appended so far if <paramref name="parameters"/> more would not fit in one command.</summary>
@@ -120,7 +147,9 @@ internal sealed class StoreCommand : IAsyncDisposable
             var columns = entity.GetProperties()
                 .Select(p => new MappedColumn(_sql.DelimitIdentifier(p.GetColumnName(store)!), p, p.GetGetter()))
                 .ToArray();
-            table = new Table(_sql.DelimitIdentifier(store.Name, store.Schema), columns);
+            var name = _sql.DelimitIdentifier(store.Name, store.Schema);
+            var insertRow = $"INSERT INTO {name} ({string.Join(", ", columns.Select(c => c.Name))}) VALUES ({string.Join(", ", columns.Select((_, i) => _names.Placeholders[i]))})";
+            table = new Table(name, columns, insertRow);
             tables[type] = table;
             return table;
         }
@@ -133,7 +162,7 @@ internal sealed class StoreCommand : IAsyncDisposable
         public string[] Placeholders { get; } = Enumerable.Range(0, MaxParameters).Select(i => sql.GenerateParameterNamePlaceholder("p" + i)).ToArray();
     }
 
-    private sealed record Table(string Name, MappedColumn[] Columns);
+    private sealed record Table(string Name, MappedColumn[] Columns, string InsertRow);
 
     private sealed record MappedColumn(string Name, IProperty Property, IClrPropertyGetter Getter);
 }
