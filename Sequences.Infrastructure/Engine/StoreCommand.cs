@@ -53,10 +53,17 @@ internal sealed class StoreCommand : IAsyncDisposable
         {
             await ExecuteAsync(ct);
             _command.CommandText = table.InsertRow;
-            foreach (var row in rows)
+            foreach (var column in table.Columns) Parameter(column.Property, column.Getter.GetClrValueUsingContainingEntity(rows[0]));
+            await _command.ExecuteNonQueryAsync(ct);
+            // The same parameters (and prepared statement) for the other rows: only their values change.
+            for (var r = 1; r < rows.Count; r++)
             {
-                _command.Parameters.Clear();
-                foreach (var column in table.Columns) Parameter(column.Property, column.Getter.GetClrValueUsingContainingEntity(row));
+                for (var c = 0; c < table.Columns.Length; c++)
+                {
+                    var column = table.Columns[c];
+                    var value = column.Getter.GetClrValueUsingContainingEntity(rows[r]);
+                    _command.Parameters[c].Value = (value is null ? null : column.Mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value) ?? DBNull.Value;
+                }
                 await _command.ExecuteNonQueryAsync(ct);
             }
             _command.Parameters.Clear();
@@ -145,7 +152,7 @@ internal sealed class StoreCommand : IAsyncDisposable
             var entity = _db.Model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not mapped.");
             var store = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
             var columns = entity.GetProperties()
-                .Select(p => new MappedColumn(_sql.DelimitIdentifier(p.GetColumnName(store)!), p, p.GetGetter()))
+                .Select(p => new MappedColumn(_sql.DelimitIdentifier(p.GetColumnName(store)!), p, p.GetGetter(), p.GetRelationalTypeMapping()))
                 .ToArray();
             var name = _sql.DelimitIdentifier(store.Name, store.Schema);
             var insertRow = $"INSERT INTO {name} ({string.Join(", ", columns.Select(c => c.Name))}) VALUES ({string.Join(", ", columns.Select((_, i) => _names.Placeholders[i]))})";
@@ -164,5 +171,5 @@ internal sealed class StoreCommand : IAsyncDisposable
 
     private sealed record Table(string Name, MappedColumn[] Columns, string InsertRow);
 
-    private sealed record MappedColumn(string Name, IProperty Property, IClrPropertyGetter Getter);
+    private sealed record MappedColumn(string Name, IProperty Property, IClrPropertyGetter Getter, RelationalTypeMapping Mapping);
 }

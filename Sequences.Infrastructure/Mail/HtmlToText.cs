@@ -264,11 +264,12 @@ public static class HtmlToText
         public string Finish()
         {
             if (_href is not null) EndLink();
-            var lines = _out.ToString().Split('\n').Select(l => l.TrimEnd());
-            var result = new StringBuilder();
+            var text = _out.ToString();
+            var result = new StringBuilder(text.Length);
             var blank = 0;
-            foreach (var line in lines)
+            foreach (var range in text.AsSpan().Split('\n'))
             {
+                var line = text.AsSpan(range).TrimEnd();
                 if (line.Length == 0) { if (++blank > 1) continue; }
                 else blank = 0;
                 result.Append(line).Append('\n');
