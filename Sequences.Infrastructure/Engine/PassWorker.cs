@@ -44,12 +44,15 @@ internal sealed class PassWorker(
     private readonly MessageTracker _tracker = ActivatorUtilities.GetServiceOrCreateInstance<MessageTracker>(services);
     private readonly MimeMessageFactory _messages = services.GetRequiredService<MimeMessageFactory>();
     private readonly RelaySessions _sessions = new(services.GetRequiredService<MailRelays>());
+    private readonly ChunkWrites _rows = new();
 
     public async Task ProcessBatchAsync(IReadOnlyList<Guid> ids, CancellationToken ct)
     {
         await using var db = await services.GetRequiredService<IDbContextFactory<SequencesDbContext>>().CreateDbContextAsync(ct);
         // One connection for the whole batch: on PostgreSQL every open also costs a round trip to set the tenant.
         await db.Database.OpenConnectionAsync(ct);
+        // Each commit is one transaction of its own (SaveFencedAsync): savepoints inside it would only add round trips.
+        db.Database.AutoSavepointsEnabled = false;
         var batch = await BatchData.LoadAsync(db, ids, owner, ct);
         foreach (var chunk in batch.States.Chunk(SendChunk))
             await ProcessChunkAsync(db, batch, chunk, ct);
@@ -79,7 +82,7 @@ internal sealed class PassWorker(
         while (sends.Count > 0)
         {
             await SaveFencedAsync(db, ct); // the chunk's messages are committed as "sending" before any SMTP call
-            DetachDone(db, runs, sends);
+            DetachDone(db, runs);
             var next = new List<PendingSend>();
             foreach (var send in sends)
             {
@@ -120,7 +123,7 @@ internal sealed class PassWorker(
                 // Actions may change the lead; leads are read untracked, so track this one from here on.
                 if (db.Entry(lead).State == EntityState.Detached) db.Attach(lead);
                 var result = await _actions.RunAsync(db, act.Step, lead, state, runtime.Sequence.UserId, runtime.WebhookSecret, ct);
-                db.ExecutionLog.Add(EnrollmentMapping.Log(state, "action_run", clock.GetUtcNow().UtcDateTime, act.Step,
+                _rows.Add(EnrollmentMapping.Log(state, "action_run", clock.GetUtcNow().UtcDateTime, act.Step,
                     result.Success ? LogResult.Success : LogResult.Failed, result.Error,
                     new Dictionary<string, string>(result.Metadata) { ["action_type"] = Snake(act.Step.ActionType?.ToString()) }));
                 EnrollmentEngine.StepDone(cursor, run.Plan, run.Context(), clock.GetUtcNow().UtcDateTime, log);
@@ -141,7 +144,7 @@ internal sealed class PassWorker(
             if (cursor.Finished)
                 log.Add(new EngineLogEntry(cursor.Stopped ? "stopped" : "completed", null, null, clock.GetUtcNow().UtcDateTime,
                     cursor.StoppedReason is { } r ? new Dictionary<string, string> { ["reason"] = r } : new Dictionary<string, string>()));
-            db.ExecutionLog.AddRange(log.Select(e => EnrollmentMapping.Log(state, e)));
+            foreach (var entry in log) _rows.Add(EnrollmentMapping.Log(state, entry));
         }
         state.LeaseOwner = null;
         state.LeaseUntil = null;
@@ -166,7 +169,7 @@ internal sealed class PassWorker(
             logger.LogError(e, "Enrollment {StateId} of lead {LeadId} in sequence {SequenceId} failed", state.Id, state.LeadId, state.SequenceId);
             var now = clock.GetUtcNow().UtcDateTime;
             state.NextActionAt = now + EngineOptions.RetryBackoff[0];
-            db.ExecutionLog.Add(EnrollmentMapping.Log(state, "engine_error", now, error: e.Message, result: LogResult.Failed));
+            _rows.Add(EnrollmentMapping.Log(state, "engine_error", now, error: e.Message, result: LogResult.Failed));
             return null;
         }
     }
@@ -191,7 +194,7 @@ internal sealed class PassWorker(
         if (batch.IsSuppressed(lead))
         {
             EnrollmentEngine.Stop(cursor, lead.UnsubscribedAt is not null ? "unsubscribed" : lead.BouncedAt is not null ? "bounced" : "suppressed");
-            db.ExecutionLog.Add(EnrollmentMapping.Log(state, "email_suppressed", now, step, LogResult.Skipped));
+            _rows.Add(EnrollmentMapping.Log(state, "email_suppressed", now, step, LogResult.Skipped));
             return StepOutcome.Halt;
         }
 
@@ -204,7 +207,7 @@ internal sealed class PassWorker(
             if (hold is not null)
             {
                 cursor.NextActionAt = hold.Until;
-                db.ExecutionLog.Add(EnrollmentMapping.Log(state, "send_deferred", now, step, LogResult.Skipped, metadata: new()
+                _rows.Add(EnrollmentMapping.Log(state, "send_deferred", now, step, LogResult.Skipped, metadata: new()
                 {
                     ["reason_code"] = hold.Code, ["reason"] = hold.Message, ["until"] = hold.Until.ToString("yyyy-MM-ddTHH:mm:ssZ"),
                 }));
@@ -220,7 +223,7 @@ internal sealed class PassWorker(
             case OutboundStatus.Sending or OutboundStatus.Unknown:
                 // Nobody knows whether it went out: a person decides (queue health). Park the enrollment.
                 cursor.NextActionAt = null;
-                db.ExecutionLog.Add(EnrollmentMapping.Log(state, "send_outcome_unknown", now, step, LogResult.Failed, "The outcome of the last send attempt is unknown; not re-sent automatically."));
+                _rows.Add(EnrollmentMapping.Log(state, "send_outcome_unknown", now, step, LogResult.Failed, "The outcome of the last send attempt is unknown; not re-sent automatically."));
                 return StepOutcome.Halt;
         }
 
@@ -233,7 +236,7 @@ internal sealed class PassWorker(
                 StateId = state.Id, LeadId = lead.Id, SequenceId = state.SequenceId, StepId = step.Id, Variant = variant?.Variant,
                 ToAddress = lead.Email, FromAddress = runtime.FromAddress,
             };
-            db.OutboundMessages.Add(message);
+            _rows.Add(message);
             batch.Remember(message);
         }
         else
@@ -279,6 +282,9 @@ internal sealed class PassWorker(
         var (state, lead, runtime, cursor, facts) = (pending.Run.State, pending.Run.Lead, pending.Run.Runtime, pending.Run.Cursor, pending.Run.Facts);
         var (step, message) = (pending.Step, pending.Message);
         var now = clock.GetUtcNow().UtcDateTime;
+        // Messages are untracked after their "sending" commit: sent ones are updated together with the next commit
+        // (ChunkWrites), the rare others through the change tracker as before.
+        if (result.Outcome != SendOutcome.Sent && db.Entry(message).State == EntityState.Detached) db.Attach(message);
         message.LeaseOwner = null;
         message.LeaseUntil = null;
         switch (result.Outcome)
@@ -287,15 +293,16 @@ internal sealed class PassWorker(
                 message.Status = OutboundStatus.Sent;
                 message.SentAt = now;
                 message.LastError = null;
+                _rows.Sent(message, now);
                 state.EmailsSent++;
                 counters.AddSent();
                 facts.Add(new EngagementFact(EngagementType.Sent, step.Id, now));
-                db.EngagementEvents.Add(new EngagementEvent
+                _rows.Add(new EngagementEvent
                 {
                     Id = EnrollmentMapping.NewRowId(), TenantId = state.TenantId, LeadId = lead.Id, MessageId = message.Id, SequenceId = state.SequenceId, StepId = step.Id,
                     Type = EngagementType.Sent, OccurredAt = now,
                 });
-                db.ExecutionLog.Add(EnrollmentMapping.Log(state, "email_sent", now, step, metadata: Metadata(("variant", message.Variant), ("message_id", message.MessageId), ("subject", message.Subject))));
+                _rows.Add(EnrollmentMapping.Log(state, "email_sent", now, step, metadata: Metadata(("variant", message.Variant), ("message_id", message.MessageId), ("subject", message.Subject))));
                 return StepOutcome.Done;
 
             case SendOutcome.TransientFailure when message.Attempts <= EngineOptions.RetryBackoff.Length:
@@ -304,7 +311,7 @@ internal sealed class PassWorker(
                 message.NextAttemptAt = retryAt;
                 message.LastError = Describe(result);
                 cursor.NextActionAt = retryAt;
-                db.ExecutionLog.Add(EnrollmentMapping.Log(state, "send_retry", now, step, LogResult.Failed, message.LastError,
+                _rows.Add(EnrollmentMapping.Log(state, "send_retry", now, step, LogResult.Failed, message.LastError,
                     Metadata(("attempt", message.Attempts.ToString()), ("retry_at", retryAt.ToString("O")))));
                 return StepOutcome.Halt;
 
@@ -312,7 +319,7 @@ internal sealed class PassWorker(
                 message.Status = OutboundStatus.Unknown;
                 message.LastError = Describe(result);
                 cursor.NextActionAt = null;
-                db.ExecutionLog.Add(EnrollmentMapping.Log(state, "send_outcome_unknown", now, step, LogResult.Failed, message.LastError));
+                _rows.Add(EnrollmentMapping.Log(state, "send_outcome_unknown", now, step, LogResult.Failed, message.LastError));
                 return StepOutcome.Halt;
 
             default:
@@ -329,7 +336,7 @@ internal sealed class PassWorker(
         message.LeaseOwner = null;
         message.LeaseUntil = null;
         counters.AddFailed();
-        db.ExecutionLog.Add(EnrollmentMapping.Log(state, "email_failed", now, step, LogResult.Failed, error));
+        _rows.Add(EnrollmentMapping.Log(state, "email_failed", now, step, LogResult.Failed, error));
         if (runtime.Sequence.Settings.OnSendFailure == SendFailurePolicy.Stop)
         {
             EnrollmentEngine.Stop(cursor, "send_failed");
@@ -390,14 +397,13 @@ internal sealed class PassWorker(
         return made;
     }
 
-    /// <summary>Right after a commit: stops tracking what is saved and done with (earlier chunks' enrollments, messages,
-    /// log and events), keeping this chunk's enrollments and messages in flight. Every SaveChanges compares each
-    /// tracked row, so tracking a whole batch would make a batch cost grow with its square.</summary>
-    private static void DetachDone(SequencesDbContext db, List<EnrollmentRun> runs, List<PendingSend> sends)
+    /// <summary>Right after a commit: stops tracking what is saved and done with (earlier chunks' enrollments and
+    /// messages, this chunk's messages now committed as "sending"), keeping this chunk's enrollments in flight. Every
+    /// SaveChanges compares each tracked row, so tracking a whole batch would make a batch cost grow with its square.</summary>
+    private static void DetachDone(SequencesDbContext db, List<EnrollmentRun> runs)
     {
         var inFlight = new HashSet<object>(ReferenceEqualityComparer.Instance);
         foreach (var run in runs) inFlight.Add(run.State);
-        foreach (var send in sends) inFlight.Add(send.Message);
         // Nothing changed since the commit, so listing the entries needs no change detection.
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         try
@@ -418,7 +424,7 @@ internal sealed class PassWorker(
         {
             try
             {
-                await writes.RunAsync(db, () => db.SaveChangesAsync(ct), ct);
+                await writes.RunAsync(db, () => CommitAsync(db, ct), ct);
                 return;
             }
             catch (DbUpdateConcurrencyException e) when (attempt < 5)
@@ -430,6 +436,26 @@ internal sealed class PassWorker(
                 }
             }
         }
+    }
+
+    /// <summary>One transaction: the tracked changes (enrollments fenced on their lease, new messages), then the held
+    /// log, events and sent updates. A lost lease rolls it all back, so the retry writes each row once.</summary>
+    private async Task CommitAsync(SequencesDbContext db, CancellationToken ct)
+    {
+        if (_rows.IsEmpty)
+        {
+            await db.SaveChangesAsync(ct);
+            return;
+        }
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
+            var now = clock.GetUtcNow().UtcDateTime;
+            await _rows.WriteAsync(db, now.AddTicks(-(now.Ticks % 10)), ct); // microseconds, as the audit stamp stores them
+            await transaction.CommitAsync(ct);
+        }
+        db.ChangeTracker.AcceptAllChanges();
+        _rows.Clear();
     }
 
     private static string Describe(SendResult result) =>

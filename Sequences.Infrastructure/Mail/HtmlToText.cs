@@ -152,7 +152,7 @@ public static class HtmlToText
             foreach (var c in decoded)
             {
                 if (c is ' ' or '\t' or '\r' or '\n' or '\f') { _pendingSpace = true; continue; }
-                Append(c == '\u00A0' ? " " : c.ToString());
+                Append(c == '\u00A0' ? ' ' : c);
             }
         }
 
@@ -231,6 +231,19 @@ public static class HtmlToText
             _out.Append(s);
         }
 
+        /// <summary><see cref="Append(string)"/> of a one-character string, without making one per character of text.</summary>
+        private void Append(char c)
+        {
+            if (_out.Length > 0)
+            {
+                if (_pendingNewlines > 0) _out.Append('\n', _pendingNewlines);
+                else if (_pendingSpace && !EndsWithWhitespace() && c != ' ') _out.Append(' ');
+            }
+            _pendingNewlines = 0;
+            _pendingSpace = false;
+            _out.Append(c);
+        }
+
         /// <summary>A &lt;br&gt; always counts, even twice in a row; block breaks collapse.</summary>
         private void ForceNewline()
         {
@@ -251,11 +264,12 @@ public static class HtmlToText
         public string Finish()
         {
             if (_href is not null) EndLink();
-            var lines = _out.ToString().Split('\n').Select(l => l.TrimEnd());
-            var result = new StringBuilder();
+            var text = _out.ToString();
+            var result = new StringBuilder(text.Length);
             var blank = 0;
-            foreach (var line in lines)
+            foreach (var range in text.AsSpan().Split('\n'))
             {
+                var line = text.AsSpan(range).TrimEnd();
                 if (line.Length == 0) { if (++blank > 1) continue; }
                 else blank = 0;
                 result.Append(line).Append('\n');

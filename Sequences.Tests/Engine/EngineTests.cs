@@ -50,6 +50,61 @@ public abstract class EngineTests(SequencesApp app) : EngineTestBase(app)
     }
 
     [Fact]
+    public async Task Sent_mails_leave_their_message_event_and_log_rows_as_the_api_and_the_queries_read_them()
+    {
+        // The pass writes these rows in bulk, outside EF's change tracker (several rows per statement): they must
+        // read back exactly as EF's own would, for every lead of the chunk.
+        var sequence = await StartedSequenceAsync(null,
+            new { step_type = "email", subject_line = "Rows for {{ lead.first_name }}", body_html = "<p>Hi {{ lead.first_name }}</p>" },
+            new { step_type = "email", delay_days = 3, subject_line = "Later", body_text = "t" });
+        var leads = new List<TestLead>();
+        foreach (var first in new[] { "Ada", "Grace", "Edsger" })
+        {
+            var lead = await LeadAsync(A, first: first);
+            await EnrollAsync(A, lead, Id(sequence));
+            leads.Add(lead);
+        }
+        var sentAt = App.Clock.GetUtcNow().UtcDateTime;
+
+        await ProcessAsync();
+
+        foreach (var (lead, first) in leads.Zip(new[] { "Ada", "Grace", "Edsger" }))
+        {
+            var message = (await MessagesAsync(lead)).Should().ContainSingle().Subject;
+            message.Status.Should().Be(OutboundStatus.Sent);
+            message.SentAt.Should().BeCloseTo(sentAt, TimeSpan.FromMilliseconds(1));
+            message.Subject.Should().Be($"Rows for {first}");
+            message.LeaseOwner.Should().BeNull();
+            message.LeaseUntil.Should().BeNull();
+            message.LastError.Should().BeNull();
+            message.Attempts.Should().Be(1);
+            message.TenantId.Should().NotBeEmpty();
+            message.CreatedAt.Should().BeCloseTo(sentAt, TimeSpan.FromMilliseconds(1));
+            message.UpdatedAt.Should().BeCloseTo(sentAt, TimeSpan.FromMilliseconds(1));
+
+            var events = await DbAsync(db => db.EngagementEvents.Where(e => e.LeadId == lead.Id).ToListAsync());
+            var sent = events.Should().ContainSingle().Subject;
+            (sent.Type, sent.MessageId, sent.SequenceId, sent.StepId, sent.TenantId)
+                .Should().Be((EngagementType.Sent, (Guid?)message.Id, (Guid?)Id(sequence), (Guid?)message.StepId, message.TenantId));
+            sent.OccurredAt.Should().BeCloseTo(sentAt, TimeSpan.FromMilliseconds(1));
+            sent.Metadata.Should().BeEmpty();
+
+            var log = await LogAsync(lead);
+            var emailSent = log.Should().ContainSingle(l => l.ActionType == "email_sent").Subject;
+            emailSent.ActionResult.Should().Be(LogResult.Success);
+            emailSent.StepId.Should().Be(message.StepId);
+            emailSent.StepOrder.Should().Be(1);
+            emailSent.ExecutedAt.Should().BeCloseTo(sentAt, TimeSpan.FromMilliseconds(1));
+            emailSent.Metadata.Should().Contain("subject", $"Rows for {first}").And.Contain("message_id", message.MessageId);
+            log.Should().OnlyContain(l => l.TenantId == message.TenantId && l.SequenceId == Id(sequence) && l.LeadId == lead.Id);
+
+            var state = await StateAsync(lead, Id(sequence));
+            state["recent_log"]!.AsArray().Select(l => l!["action_type"]!.GetValue<string>()).Should().Contain("email_sent");
+            state["emails_sent"]!.GetValue<int>().Should().Be(1);
+        }
+    }
+
+    [Fact]
     public async Task Five_concurrent_passes_over_500_due_leads_deliver_exactly_500_mails()
     {
         var sequence = await StartedSequenceAsync(null, new { step_type = "email", subject_line = "Bulk {{ lead.email }}", body_text = "b" });

@@ -1,0 +1,175 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using Sequences.Infrastructure.Persistence;
+
+namespace Sequences.Infrastructure.Engine;
+
+/// <summary>
+/// One parameterised, possibly multi-statement command on the context's connection and transaction, spelled from
+/// the EF model: table and column names, value converters (enum words, UTC times, JSON) and provider parameter
+/// types are EF's own, so rows written here read back exactly like rows EF wrote. It skips what makes EF's update
+/// pipeline cost per row (entries, snapshots, change detection, one modification command per row).
+/// On PostgreSQL everything appended goes in one round trip. SQLite runs in the process, so round trips cost nothing
+/// there, but it finds each named parameter by a linear search through the statement's (and Microsoft.Data.Sqlite
+/// looks up every parameter of a command for each statement in it): there each statement runs on its own, and rows
+/// are inserted one by one through one prepared single-row statement.
+/// </summary>
+internal sealed class StoreCommand : IAsyncDisposable
+{
+    // Well below SQLite's 32,766 and PostgreSQL's 65,535 parameters per statement.
+    private const int MaxParameters = 8_000;
+
+    private static readonly ConditionalWeakTable<IModel, Dictionary<Type, Table>> Tables = new();
+    private static readonly ConditionalWeakTable<ISqlGenerationHelper, ParameterNames> Names = new();
+
+    private readonly SequencesDbContext _db;
+    private readonly ISqlGenerationHelper _sql;
+    private readonly ParameterNames _names;
+    private readonly StringBuilder _text = new();
+    private readonly bool _oneByOne;
+    private DbCommand _command;
+
+    public StoreCommand(SequencesDbContext db)
+    {
+        _db = db;
+        _sql = db.GetService<ISqlGenerationHelper>();
+        _names = Names.GetValue(_sql, sql => new ParameterNames(sql));
+        _command = NewCommand();
+        _oneByOne = db.Database.IsSqlite();
+    }
+
+    /// <summary>Inserts <paramref name="rows"/> (all mapped columns, values as EF converts them): one multi-row INSERT,
+    /// or on SQLite one prepared single-row INSERT run per row.</summary>
+    public async Task InsertAsync<T>(IReadOnlyList<T> rows, CancellationToken ct) where T : class
+    {
+        if (rows.Count == 0) return;
+        var table = TableOf(typeof(T));
+        if (_oneByOne)
+        {
+            await ExecuteAsync(ct);
+            _command.CommandText = table.InsertRow;
+            foreach (var column in table.Columns) Parameter(column.Property, column.Getter.GetClrValueUsingContainingEntity(rows[0]));
+            await _command.ExecuteNonQueryAsync(ct);
+            // The same parameters (and prepared statement) for the other rows: only their values change.
+            for (var r = 1; r < rows.Count; r++)
+            {
+                for (var c = 0; c < table.Columns.Length; c++)
+                {
+                    var column = table.Columns[c];
+                    var value = column.Getter.GetClrValueUsingContainingEntity(rows[r]);
+                    _command.Parameters[c].Value = (value is null ? null : column.Mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value) ?? DBNull.Value;
+                }
+                await _command.ExecuteNonQueryAsync(ct);
+            }
+            _command.Parameters.Clear();
+            return;
+        }
+        foreach (var slice in rows.Chunk(Math.Max(1, MaxParameters / table.Columns.Length)))
+        {
+            await EnsureRoomAsync(slice.Length * table.Columns.Length, ct);
+            _text.Append("INSERT INTO ").Append(table.Name).Append(" (").AppendJoin(", ", table.Columns.Select(c => c.Name)).Append(") VALUES ");
+            for (var r = 0; r < slice.Length; r++)
+            {
+                _text.Append(r == 0 ? "(" : ", (");
+                for (var c = 0; c < table.Columns.Length; c++)
+                {
+                    if (c > 0) _text.Append(", ");
+                    var column = table.Columns[c];
+                    _text.Append(Parameter(column.Property, column.Getter.GetClrValueUsingContainingEntity(slice[r]!)));
+                }
+                _text.Append(')');
+            }
+            _text.Append(";\n");
+        }
+    }
+
+    /// <summary>Ends a statement appended with <see cref="Append"/>: on SQLite it runs now, on PostgreSQL with the rest.</summary>
+    public async Task EndStatementAsync(CancellationToken ct)
+    {
+        if (_oneByOne) await ExecuteAsync(ct);
+    }
+
+    /// <summary>Runs what was appended so far if <paramref name="parameters"/> more would not fit in one command.</summary>
+    public async Task EnsureRoomAsync(int parameters, CancellationToken ct)
+    {
+        if (parameters > MaxParameters) throw new ArgumentOutOfRangeException(nameof(parameters), parameters, "Too many parameters for one statement.");
+        if (_command.Parameters.Count + parameters > MaxParameters) await ExecuteAsync(ct);
+    }
+
+    /// <summary>Appends raw SQL (built with <see cref="Column{T}"/>, <see cref="TableName{T}"/> and <see cref="Parameter"/>).</summary>
+    public StoreCommand Append(string sql)
+    {
+        _text.Append(sql);
+        return this;
+    }
+
+    public string TableName<T>() => TableOf(typeof(T)).Name;
+
+    public string Column<T>(string property) => _sql.DelimitIdentifier(Property<T>(property).GetColumnName());
+
+    public IProperty Property<T>(string property) =>
+        _db.Model.FindEntityType(typeof(T))!.FindProperty(property) ?? throw new ArgumentException($"{typeof(T).Name} has no property {property}.", nameof(property));
+
+    /// <summary>Adds a parameter converted and typed as EF stores <paramref name="property"/>; returns its placeholder.</summary>
+    public string Parameter(IProperty property, object? value)
+    {
+        var index = _command.Parameters.Count;
+        _command.Parameters.Add(property.GetRelationalTypeMapping().CreateParameter(_command, _names.Names[index], value, property.IsNullable));
+        return _names.Placeholders[index];
+    }
+
+    /// <summary>Runs what was appended (if anything) and starts afresh.</summary>
+    public async Task ExecuteAsync(CancellationToken ct)
+    {
+        if (_text.Length == 0) return;
+        _command.CommandText = _text.ToString();
+        await _command.ExecuteNonQueryAsync(ct);
+        await _command.DisposeAsync();
+        _text.Clear();
+        _command = NewCommand();
+    }
+
+    public ValueTask DisposeAsync() => _command.DisposeAsync();
+
+    private DbCommand NewCommand()
+    {
+        var command = _db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = _db.Database.CurrentTransaction?.GetDbTransaction();
+        return command;
+    }
+
+    private Table TableOf(Type type)
+    {
+        var tables = Tables.GetOrCreateValue(_db.Model);
+        lock (tables)
+        {
+            if (tables.TryGetValue(type, out var table)) return table;
+            var entity = _db.Model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not mapped.");
+            var store = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+            var columns = entity.GetProperties()
+                .Select(p => new MappedColumn(_sql.DelimitIdentifier(p.GetColumnName(store)!), p, p.GetGetter(), p.GetRelationalTypeMapping()))
+                .ToArray();
+            var name = _sql.DelimitIdentifier(store.Name, store.Schema);
+            var insertRow = $"INSERT INTO {name} ({string.Join(", ", columns.Select(c => c.Name))}) VALUES ({string.Join(", ", columns.Select((_, i) => _names.Placeholders[i]))})";
+            table = new Table(name, columns, insertRow);
+            tables[type] = table;
+            return table;
+        }
+    }
+
+    /// <summary>The provider's spelling of p0, p1, ...: made once rather than twice per value written.</summary>
+    private sealed class ParameterNames(ISqlGenerationHelper sql)
+    {
+        public string[] Names { get; } = Enumerable.Range(0, MaxParameters).Select(i => sql.GenerateParameterName("p" + i)).ToArray();
+        public string[] Placeholders { get; } = Enumerable.Range(0, MaxParameters).Select(i => sql.GenerateParameterNamePlaceholder("p" + i)).ToArray();
+    }
+
+    private sealed record Table(string Name, MappedColumn[] Columns, string InsertRow);
+
+    private sealed record MappedColumn(string Name, IProperty Property, IClrPropertyGetter Getter, RelationalTypeMapping Mapping);
+}
