@@ -32,24 +32,24 @@ internal sealed class BatchData
     public static async Task<BatchData> LoadAsync(SequencesDbContext db, IReadOnlyList<Guid> ids, string owner, CancellationToken ct)
     {
         var states = await db.LeadSequenceStates.IgnoreQueryFilters().AsNoTracking()
-            .Where(s => ids.Contains(s.Id) && s.LeaseOwner == owner).ToListAsync(ct);
+            .Where(s => EF.Parameter(ids).Contains(s.Id) && s.LeaseOwner == owner).ToListAsync(ct);
         var leadIds = states.Select(s => s.LeadId).Distinct().ToList();
-        var leads = await db.Leads.IgnoreQueryFilters().AsNoTracking().Where(l => leadIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, ct);
+        var leads = await db.Leads.IgnoreQueryFilters().AsNoTracking().Where(l => EF.Parameter(leadIds).Contains(l.Id)).ToDictionaryAsync(l => l.Id, ct);
         var stateIds = states.Select(s => s.Id).ToList();
         var tenantIds = states.Select(s => s.TenantId).Distinct().ToList();
         // Every lookup goes through an index (outbound_messages.lead_id; tenant first on events and suppressions),
         // so a batch never scans tables that grow with every mail sent.
         var messages = await db.OutboundMessages.IgnoreQueryFilters().AsNoTracking()
-            .Where(m => leadIds.Contains(m.LeadId) && stateIds.Contains(m.StateId)).ToListAsync(ct);
-        var facts = await db.EngagementEvents.IgnoreQueryFilters().AsNoTracking().Where(e => tenantIds.Contains(e.TenantId) && leadIds.Contains(e.LeadId))
+            .Where(m => EF.Parameter(leadIds).Contains(m.LeadId) && EF.Parameter(stateIds).Contains(m.StateId)).ToListAsync(ct);
+        var facts = await db.EngagementEvents.IgnoreQueryFilters().AsNoTracking().Where(e => EF.Parameter(tenantIds).Contains(e.TenantId) && EF.Parameter(leadIds).Contains(e.LeadId))
             .Select(e => new FactRow(e.LeadId, e.SequenceId, e.StepId, e.Type, e.OccurredAt)).ToListAsync(ct);
         var emails = leads.Values.Select(l => l.Email).Distinct().ToList();
-        var suppressed = (await db.Suppressions.IgnoreQueryFilters().Where(s => tenantIds.Contains(s.TenantId) && emails.Contains(s.Email))
+        var suppressed = (await db.Suppressions.IgnoreQueryFilters().Where(s => EF.Parameter(tenantIds).Contains(s.TenantId) && EF.Parameter(emails).Contains(s.Email))
             .Select(s => new { s.TenantId, s.Email }).ToListAsync(ct)).Select(s => (s.TenantId, s.Email)).ToHashSet();
         var campaignIds = states.Where(s => s.CampaignId != null).Select(s => s.CampaignId!.Value).Distinct().ToList();
         var campaigns = campaignIds.Count == 0
             ? new Dictionary<Guid, string>()
-            : await db.Campaigns.IgnoreQueryFilters().Where(c => campaignIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
+            : await db.Campaigns.IgnoreQueryFilters().Where(c => EF.Parameter(campaignIds).Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
         return new BatchData(states, leads, messages, facts, suppressed, campaigns);
     }
 
