@@ -61,7 +61,7 @@ public static class HostileInputRequests
         "on_false_step_id", "variants", "email", "first_name", "last_name", "company", "title", "timezone", "tags", "custom", "sequence_id",
         "campaign_id", "enroll_existing", "criteria", "lead_ids", "step_ids", "lead", "start_at", "events", "horizon_days", "type", "from",
         "to", "subject", "message_id", "in_reply_to", "references", "text", "headers", "category", "lead_id", "format_version", "reason",
-        "id", "position_x", "position_y", "send_window", "business_days_only", "tracking",
+        "id", "position_x", "position_y", "send_window", "business_days_only", "tracking", "mapping", "dry_run",
     ];
 
     private static readonly (string Name, object? Value)[] Values =
