@@ -7,6 +7,7 @@ using Sequences.Core.Engine;
 using Sequences.Core.Mail;
 using Sequences.Core.Sequences;
 using Sequences.Core.Tracking;
+using Sequences.Infrastructure.Engine;
 using Sequences.Infrastructure.Sequences;
 using Sequences.Web.Components.Pages.Sequences;
 
@@ -154,6 +155,38 @@ public sealed class SequenceDetailPageTests : IAsyncLifetime
 
         page.WaitForAssertion(() => page.Find($"[data-testid=enrolled-row][data-lead-id='{leads[1]}']").GetAttribute("data-status").Should().Be("paused"), Wait);
         page.WaitForAssertion(() => page.Find("[data-testid=progress-status][data-status=paused]").GetAttribute("data-count").Should().Be("1"), Wait);
+    }
+
+    [Fact]
+    public async Task A_sequence_with_a_published_second_version_compares_the_versions_in_a_table_and_a_chart()
+    {
+        var (sequence, leads) = await SequenceWithActivityAsync();
+        await _context.AsTenantAsync(_context.TenantA, async services =>
+        {
+            await services.GetRequiredService<SequenceLifecycle>().StartAsync(sequence.Id);
+            var current = await services.GetRequiredService<SequenceService>().GetAsync(sequence.Id);
+            await services.GetRequiredService<SequenceService>().UpdateAsync(sequence.Id, new SequenceInput
+            {
+                Name = current.Name, Settings = current.Settings,
+                Steps = current.Steps.Select(s => StepMapper.ToInput(s) with { SubjectLine = s.SubjectLine + " (v2)" }).ToList(),
+            });
+            await services.GetRequiredService<SequenceVersionService>().PublishAsync(sequence.Id, new PublishRequest(null, DryRun: false));
+        });
+        Sequence v2 = null!;
+        await _context.AsTenantAsync(_context.TenantA, async services => v2 = await services.GetRequiredService<SequenceService>().GetAsync(sequence.Id));
+        var newcomer = await _seed.LeadAsync(_context.TenantA, "newcomer@example.com");
+        await _seed.EnrollAsync(_context.TenantA, newcomer.Id, sequence.Id);
+        await _seed.MessageAsync(_context.TenantA, newcomer.Id, v2, v2.Steps[0], OutboundStatus.Sent, events: [EngagementType.Opened, EngagementType.Replied]);
+
+        var page = _context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, sequence.Id));
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=version-row]").Should().HaveCount(2), Wait);
+        page.Find("[data-testid=version-row][data-version='2']").GetAttribute("data-state").Should().Be("live");
+        var chart = page.FindComponent<VersionsTable>().FindComponent<MudChart<double>>().Instance;
+        chart.ChartLabels.Should().Equal("v1", "v2");
+        // v1: 4 sent, 2 opened, 1 replied; v2: 1 sent, opened and replied.
+        Values(chart, "Open rate %").Should().Equal(50, 100);
+        Values(chart, "Reply rate %").Should().Equal(25, 100);
     }
 
     [Fact]

@@ -29,6 +29,18 @@ public static class SequenceCharts
         return new ChartModel(FunnelLabels, series);
     }
 
+    /// <summary>Open, click and reply rates (percent of sent) of each version that sent mail, oldest first: did the edit help?</summary>
+    public static ChartModel VersionRates(IReadOnlyList<VersionMetrics> byVersion)
+    {
+        var versions = byVersion.Where(v => v.Metrics.Sent > 0).OrderBy(v => v.Version).ToList();
+        return new ChartModel(versions.Select(v => $"v{v.Version}").ToArray(),
+        [
+            Series("Open rate %", versions.Select(v => Pct(v.Metrics.OpenRate))),
+            Series("Click rate %", versions.Select(v => Pct(v.Metrics.ClickRate))),
+            Series("Reply rate %", versions.Select(v => Pct(v.Metrics.ReplyRate))),
+        ]);
+    }
+
     /// <summary>Once leads run on more than one version, steps say which version they belong to.</summary>
     private static string VersionPrefix(bool versioned, int version) => versioned ? $"v{version} · " : "";
 
