@@ -65,7 +65,7 @@ public sealed class BenchRunner(BenchOptions options) : IAsyncDisposable
         var target = provider == Provider.Sqlite ? SqliteTarget : PostgresTarget;
         _rows.Add(new ReportRow("engine", Name(provider), n, Report.Rate(result.MailsPerSecond), $">= {target:N0}/s", result.MailsPerSecond >= target,
             string.Create(CultureInfo.InvariantCulture,
-                $"pass {Report.Seconds(result.Elapsed)}; CPU {result.Cpu.TotalMilliseconds / result.Sent:N2} ms/mail (sink included); {result.AllocatedBytes / 1024.0 / result.Sent:N0} KB allocated/mail; GC {result.Gen0}/{result.Gen1}/{result.Gen2}; seeded in {Report.Seconds(result.SeedTime)}")));
+                $"pass {Report.Seconds(result.Elapsed)} after {result.WarmUp.Passes} warm-up passes (JIT {Report.Ms(result.Jit)} in the pass); CPU {result.Cpu.TotalMilliseconds / result.Sent:N2} ms/mail (sink included); {result.AllocatedBytes / 1024.0 / result.Sent:N0} KB allocated/mail; GC {result.Gen0}/{result.Gen1}/{result.Gen2}; seeded in {Report.Seconds(result.SeedTime)}")));
         return result;
     }
 
