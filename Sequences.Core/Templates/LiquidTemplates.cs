@@ -99,7 +99,7 @@ public sealed class LiquidTemplates
         var budget = new RenderBudget(_limits);
         var context = new TemplateContext(_options, StringComparer.Ordinal);
         budget.AttachTo(context);
-        foreach (var (name, value) in model.Values) context.SetValue(name, TemplateValues.From(value));
+        foreach (var (name, value) in model.FluidValues) context.SetValue(name, value);
 
         var output = new StringBuilder();
         using var writer = new BudgetedWriter(new StringWriter(output, CultureInfo.InvariantCulture), budget, isOutput: true);

@@ -1,3 +1,4 @@
+using Fluid.Values;
 using Sequences.Core.Leads;
 
 namespace Sequences.Core.Templates;
@@ -7,8 +8,17 @@ namespace Sequences.Core.Templates;
 /// Dictionaries rather than objects, so the snake_case names of the API work in templates
 /// (<c>{{ lead.first_name }}</c>) and no CLR member is ever reachable.
 /// </summary>
-public sealed record TemplateModel(IReadOnlyDictionary<string, object?> Values)
+public sealed class TemplateModel(IReadOnlyDictionary<string, object?> values)
 {
+    private KeyValuePair<string, FluidValue>[]? _fluidValues;
+
+    public IReadOnlyDictionary<string, object?> Values { get; } = values ?? throw new ArgumentNullException(nameof(values));
+
+    /// <summary>The values as Fluid reads them, converted once: one email renders its subject, html and text from
+    /// the same model.</summary>
+    internal IReadOnlyList<KeyValuePair<string, FluidValue>> FluidValues =>
+        _fluidValues ??= Values.Select(v => KeyValuePair.Create(v.Key, TemplateValues.From(v.Value))).ToArray();
+
     /// <summary>The <c>lead.*</c> fields; validation treats every other <c>lead.</c> path as unknown.</summary>
     public static IReadOnlyList<string> LeadFields { get; } =
         ["id", "email", "name", "first_name", "last_name", "company", "title", "timezone", "country", "status", "tags"];

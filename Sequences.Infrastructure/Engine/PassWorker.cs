@@ -442,20 +442,31 @@ internal sealed class PassWorker(
     /// log, events and sent updates. A lost lease rolls it all back, so the retry writes each row once.</summary>
     private async Task CommitAsync(SequencesDbContext db, CancellationToken ct)
     {
-        if (_rows.IsEmpty)
+        // Changes are detected once: left on, the audit stamp's look at the entries and the save would each compare
+        // every tracked row again.
+        db.ChangeTracker.DetectChanges();
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
         {
-            await db.SaveChangesAsync(ct);
-            return;
+            if (_rows.IsEmpty)
+            {
+                await db.SaveChangesAsync(ct);
+                return;
+            }
+            await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+            {
+                await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
+                var now = clock.GetUtcNow().UtcDateTime;
+                await _rows.WriteAsync(db, now.AddTicks(-(now.Ticks % 10)), ct); // microseconds, as the audit stamp stores them
+                await transaction.CommitAsync(ct);
+            }
+            db.ChangeTracker.AcceptAllChanges();
+            _rows.Clear();
         }
-        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        finally
         {
-            await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
-            var now = clock.GetUtcNow().UtcDateTime;
-            await _rows.WriteAsync(db, now.AddTicks(-(now.Ticks % 10)), ct); // microseconds, as the audit stamp stores them
-            await transaction.CommitAsync(ct);
+            db.ChangeTracker.AutoDetectChangesEnabled = true;
         }
-        db.ChangeTracker.AcceptAllChanges();
-        _rows.Clear();
     }
 
     private static string Describe(SendResult result) =>

@@ -38,7 +38,9 @@ public sealed class AuditInterceptor(TimeProvider clock) : SaveChangesIntercepto
             }
             else if (entry.State == EntityState.Modified)
             {
-                audited.UpdatedAt = now;
+                // Through the entry, so the change counts even when the caller has detected changes already and
+                // turned automatic detection off for the save (the engine's commits do).
+                entry.Property(nameof(IAuditable.UpdatedAt)).CurrentValue = now;
             }
         }
     }

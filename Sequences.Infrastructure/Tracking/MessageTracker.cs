@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text;
-using AngleSharp;
-using AngleSharp.Html.Parser;
 using Sequences.Infrastructure.Engine;
 using Sequences.Infrastructure.Mail;
 
@@ -19,9 +17,9 @@ public sealed record TrackedEmail(OutgoingEmail Email, List<string> Links);
 /// <summary>
 /// Adds the open pixel and rewrites links to signed click redirects. Only the rewritten <c>&lt;a&gt;</c> start tags
 /// and the pixel change: everything else keeps the author's exact markup, because email clients (Outlook's Word
-/// engine above all) render a reformatted document differently. AngleSharp's parser finds the tags, so links inside
-/// comments, conditional comments, <c>&lt;style&gt;</c>, <c>&lt;script&gt;</c> or <c>&lt;textarea&gt;</c> are left
-/// alone exactly as a browser would ignore them.
+/// engine above all) render a reformatted document differently. The tags are found as a browser's tokenizer finds
+/// them (<see cref="HtmlTagScanner"/>), so links inside comments, conditional comments, <c>&lt;style&gt;</c>,
+/// <c>&lt;script&gt;</c> or <c>&lt;textarea&gt;</c> are left alone exactly as a browser would ignore them.
 /// </summary>
 public sealed class MessageTracker(TrackingTokens tokens, TrackingUrls urls, PublicBaseUrl baseUrl)
 {
@@ -75,10 +73,10 @@ public sealed class MessageTracker(TrackingTokens tokens, TrackingUrls urls, Pub
     private string Fallback => baseUrl.Value;
 
     /// <summary>The decoded href when the link is an absolute http(s) URL that may be tracked; else null.</summary>
-    private static string? TrackableUrl(Anchor anchor, string? unsubscribeUrl)
+    private static string? TrackableUrl(ScannedTag anchor, string? unsubscribeUrl)
     {
         if (anchor.Attributes.Any(a => a.Name == NoTrackAttribute)) return null;
-        // The parser has decoded entities (&amp;) and dropped duplicate attributes: this is the URL a browser follows.
+        // The scanner has decoded entities (&amp;) and dropped duplicate attributes: this is the URL a browser follows.
         var href = anchor.Attributes.Where(a => a.Name == "href").Select(a => a.Value.Trim(' ', '\t', '\n', '\f', '\r')).FirstOrDefault();
         if (string.IsNullOrEmpty(href) || !Uri.TryCreate(href, UriKind.Absolute, out var uri)) return null;
         if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) return null;
@@ -87,7 +85,7 @@ public sealed class MessageTracker(TrackingTokens tokens, TrackingUrls urls, Pub
     }
 
     /// <summary>The anchor's start tag again, with the click URL as its href.</summary>
-    private static string StartTag(Anchor anchor, string href)
+    private static string StartTag(ScannedTag anchor, string href)
     {
         var result = new StringBuilder("<a");
         foreach (var (name, value) in anchor.Attributes)
@@ -108,41 +106,26 @@ public sealed class MessageTracker(TrackingTokens tokens, TrackingUrls urls, Pub
         return result.Append(html, at, html.Length - at).ToString();
     }
 
+    private static readonly string[] ScannedNames = ["a", "body", "html"];
+
     private static Scanned Scan(string html)
     {
-        var anchors = new List<Anchor>();
+        var anchors = new List<ScannedTag>();
         int? bodyEnd = null, htmlEnd = null;
-        // The tree builder drives the tokenizer (raw text in <style>, comments, ...); each token comes with its
-        // exact source range, so edits land in the original text.
-        var parser = new HtmlParser(new HtmlParserOptions
+        HtmlTagScanner.Scan(html, ScannedNames, tag =>
         {
-            OnToken = (token, range) =>
+            if (!tag.IsEndTag)
             {
-                if (token.Type == HtmlTokenType.StartTag && token.Name == "a")
-                {
-                    // Copied now: the token belongs to the parser.
-                    var tag = token.AsTag();
-                    anchors.Add(new Anchor(range.Start.Index, range.End.Index, tag.IsSelfClosing, tag.Attributes.Select(a => (a.Name, a.Value)).ToList()));
-                }
-                else if (token.Type == HtmlTokenType.EndTag && token.Name == "body") bodyEnd = range.Start.Index;
-                else if (token.Type == HtmlTokenType.EndTag && token.Name == "html") htmlEnd = range.Start.Index;
-            },
-        }, ParsingContext);
-        parser.ParseDocument(html);
+                if (tag.Name == "a") anchors.Add(tag);
+            }
+            else if (tag.Name == "body") bodyEnd = tag.Start;
+            else if (tag.Name == "html") htmlEnd = tag.Start;
+        });
         return new Scanned(anchors, bodyEnd, htmlEnd);
     }
 
-    // A browsing context is costly to build (it fills its selector and element factories) and parsing only reads it.
-    // Parsing is synchronous, so one per thread is never shared by two parses at once.
-    [ThreadStatic] private static IBrowsingContext? _parsingContext;
-
-    private static IBrowsingContext ParsingContext => _parsingContext ??= BrowsingContext.New(Configuration.Default);
-
-    /// <param name="Start">Where the start tag begins in the source; <paramref name="End"/> is just after its '&gt;'.</param>
-    private sealed record Anchor(int Start, int End, bool SelfClosing, List<(string Name, string Value)> Attributes);
-
     /// <param name="BodyEnd">Where the last <c>&lt;/body&gt;</c> starts: the pixel goes there, inside the body.</param>
-    private sealed record Scanned(List<Anchor> Anchors, int? BodyEnd, int? HtmlEnd);
+    private sealed record Scanned(List<ScannedTag> Anchors, int? BodyEnd, int? HtmlEnd);
 
     private sealed record Edit(int Start, int End, string Text);
 }
