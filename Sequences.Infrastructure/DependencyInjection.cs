@@ -97,7 +97,18 @@ public static class DependencyInjection
     }
 
     public static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(connectionString).UseSnakeCaseNamingConvention();
+        options.UseNpgsql(WithAutoPrepare(connectionString)).UseSnakeCaseNamingConvention();
+
+    /// <summary>Unless the connection string says otherwise, statements a connection runs again and again (the
+    /// queue pass's claim, loads and writes, each chunk) are prepared on it, so PostgreSQL stops parsing and
+    /// planning them on every run.</summary>
+    public static string WithAutoPrepare(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0 && !connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+            builder.MaxAutoPrepare = 64;
+        return builder.ConnectionString;
+    }
 
     private sealed class DerivedContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<SequencesDbContext>
         where TContext : SequencesDbContext
