@@ -422,51 +422,63 @@ internal sealed class PassWorker(
     {
         for (var attempt = 0; ; attempt++)
         {
+            // Changes are detected once, before the write lock: left on, the audit stamp's look at the entries and the
+            // save would each compare every tracked row again.
+            db.ChangeTracker.DetectChanges();
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            var now = clock.GetUtcNow().UtcDateTime;
+            now = now.AddTicks(-(now.Ticks % 10)); // microseconds, as the audit stamp stores them
+            var states = db.Database.IsSqlite() ? StateWrites.Take(db, now) : StateWrites.None;
             try
             {
-                await writes.RunAsync(db, () => CommitAsync(db, ct), ct);
+                await writes.RunAsync(db, () => CommitAsync(db, states, now, ct), ct);
+                states.Accept();
                 return;
             }
             catch (DbUpdateConcurrencyException e) when (attempt < 5)
             {
+                states.Restore();
                 foreach (var entry in e.Entries)
                 {
                     logger.LogWarning("Lost the lease on {Entity} {Id}; its update is dropped", entry.Metadata.ClrType.Name, entry.Property("Id").CurrentValue);
                     entry.State = EntityState.Detached;
                 }
             }
+            catch (LeaseLostException e) when (attempt < 5)
+            {
+                states.Restore(lost: e.State);
+                logger.LogWarning("Lost the lease on {Entity} {Id}; its update is dropped", nameof(LeadSequenceState), e.State.Id);
+            }
+            catch
+            {
+                states.Restore();
+                throw;
+            }
+            finally
+            {
+                db.ChangeTracker.AutoDetectChangesEnabled = true;
+            }
         }
     }
 
     /// <summary>One transaction: the tracked changes (enrollments fenced on their lease, new messages), then the held
     /// log, events and sent updates. A lost lease rolls it all back, so the retry writes each row once.</summary>
-    private async Task CommitAsync(SequencesDbContext db, CancellationToken ct)
+    private async Task CommitAsync(SequencesDbContext db, StateWrites states, DateTime now, CancellationToken ct)
     {
-        // Changes are detected once: left on, the audit stamp's look at the entries and the save would each compare
-        // every tracked row again.
-        db.ChangeTracker.DetectChanges();
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        try
+        if (_rows.IsEmpty && states.IsEmpty)
         {
-            if (_rows.IsEmpty)
-            {
-                await db.SaveChangesAsync(ct);
-                return;
-            }
-            await using (var transaction = await db.Database.BeginTransactionAsync(ct))
-            {
-                await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
-                var now = clock.GetUtcNow().UtcDateTime;
-                await _rows.WriteAsync(db, now.AddTicks(-(now.Ticks % 10)), ct); // microseconds, as the audit stamp stores them
-                await transaction.CommitAsync(ct);
-            }
-            db.ChangeTracker.AcceptAllChanges();
-            _rows.Clear();
+            await db.SaveChangesAsync(ct);
+            return;
         }
-        finally
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
-            db.ChangeTracker.AutoDetectChangesEnabled = true;
+            await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
+            await states.WriteAsync(db, ct);
+            await _rows.WriteAsync(db, now, ct);
+            await transaction.CommitAsync(ct);
         }
+        db.ChangeTracker.AcceptAllChanges();
+        _rows.Clear();
     }
 
     private static string Describe(SendResult result) =>

@@ -88,6 +88,28 @@ internal sealed class StoreCommand : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs one statement at once with these values and returns the rows it changed. Run again with the same
+    /// text, it re-binds the values of the statement prepared the first time (as the SQLite inserts do).</summary>
+    public async Task<int> ExecuteRowAsync(string sql, IReadOnlyList<(IProperty Property, object? Value)> values, CancellationToken ct)
+    {
+        await ExecuteAsync(ct);
+        if (_command.CommandText != sql || _command.Parameters.Count != values.Count)
+        {
+            _command.Parameters.Clear();
+            _command.CommandText = sql;
+            foreach (var (property, value) in values) Parameter(property, value);
+        }
+        else
+        {
+            for (var i = 0; i < values.Count; i++)
+            {
+                var (property, value) = values[i];
+                _command.Parameters[i].Value = (value is null ? null : property.GetRelationalTypeMapping().Converter is { } converter ? converter.ConvertToProvider(value) : value) ?? DBNull.Value;
+            }
+        }
+        return await _command.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>Ends a statement appended with <see cref="Append"/>: on SQLite it runs now, on PostgreSQL with the rest.</summary>
     public async Task EndStatementAsync(CancellationToken ct)
     {
@@ -114,6 +136,9 @@ internal sealed class StoreCommand : IAsyncDisposable
 
     public IProperty Property<T>(string property) =>
         _db.Model.FindEntityType(typeof(T))!.FindProperty(property) ?? throw new ArgumentException($"{typeof(T).Name} has no property {property}.", nameof(property));
+
+    /// <summary>The placeholder of the parameter at <paramref name="index"/> (p0, p1, ... in the provider's spelling).</summary>
+    public string Placeholder(int index) => _names.Placeholders[index];
 
     /// <summary>Adds a parameter converted and typed as EF stores <paramref name="property"/>; returns its placeholder.</summary>
     public string Parameter(IProperty property, object? value)

@@ -198,6 +198,40 @@ public abstract class EngineTests(SequencesApp app) : EngineTestBase(app)
     }
 
     [Fact]
+    public async Task An_enrollment_whose_lease_another_pass_took_mid_send_keeps_that_pass_values_and_its_chunk_mates_are_written()
+    {
+        var sequence = await StartedSequenceAsync(null, new { step_type = "email", subject_line = "Lease", body_text = "b" },
+            new { step_type = "email", delay_days = 2, subject_line = "Later", body_text = "b" });
+        var first = await LeadAsync(A);
+        var second = await LeadAsync(A);
+        await EnrollAsync(A, first, Id(sequence));
+        await EnrollAsync(A, second, Id(sequence));
+        App.Smtp.StallAfter(1);
+
+        var pass = ProcessAsync();
+        await App.Smtp.WaitForStallAsync();
+        var held = App.Smtp.Held.Single().To.Mailboxes.Single().Address == first.Email ? first : second;
+        var sent = held == first ? second : first;
+        // Another pass re-claims the held lead's enrollment while this one waits for the relay.
+        await DbAsync(db => db.LeadSequenceStates.IgnoreQueryFilters().Where(s => s.LeadId == held.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseOwner, "another-pass")));
+        App.Smtp.ReleaseStalled();
+        (await pass)["emails_sent"]!.GetValue<int>().Should().Be(2);
+
+        var states = await DbAsync(db => db.LeadSequenceStates.IgnoreQueryFilters().AsNoTracking()
+            .Where(s => s.LeadId == held.Id || s.LeadId == sent.Id).ToListAsync());
+        var lost = states.Single(s => s.LeadId == held.Id);
+        lost.LeaseOwner.Should().Be("another-pass", "a pass that lost the lease writes nothing to the enrollment");
+        lost.EmailsSent.Should().Be(0);
+        lost.CurrentStepOrder.Should().Be(1);
+        var kept = states.Single(s => s.LeadId == sent.Id);
+        kept.LeaseOwner.Should().BeNull();
+        kept.EmailsSent.Should().Be(1, "the chunk's other enrollment is written in the retried commit");
+        kept.CurrentStepOrder.Should().Be(2);
+        (await MessagesAsync(held.Id)).Single().Status.Should().Be(OutboundStatus.Sent, "the mail went out: its row says so, so it is never sent again");
+    }
+
+    [Fact]
     public async Task A_pass_killed_between_the_sending_commit_and_the_smtp_reply_leaves_an_unknown_message_that_is_never_resent()
     {
         var sequence = await StartedSequenceAsync(null, new { step_type = "email", subject_line = "Maybe sent", body_text = "b" });
