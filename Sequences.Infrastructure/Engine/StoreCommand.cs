@@ -62,7 +62,7 @@ internal sealed class StoreCommand : IAsyncDisposable
                 {
                     var column = table.Columns[c];
                     var value = column.Getter.GetClrValueUsingContainingEntity(rows[r]);
-                    _command.Parameters[c].Value = (value is null ? null : column.Mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value) ?? DBNull.Value;
+                    _command.Parameters[c].Value = ProviderValue(column.Mapping, value);
                 }
                 await _command.ExecuteNonQueryAsync(ct);
             }
@@ -104,7 +104,7 @@ internal sealed class StoreCommand : IAsyncDisposable
             for (var i = 0; i < values.Count; i++)
             {
                 var (property, value) = values[i];
-                _command.Parameters[i].Value = (value is null ? null : property.GetRelationalTypeMapping().Converter is { } converter ? converter.ConvertToProvider(value) : value) ?? DBNull.Value;
+                _command.Parameters[i].Value = ProviderValue(property.GetRelationalTypeMapping(), value);
             }
         }
         return await _command.ExecuteNonQueryAsync(ct);
@@ -160,6 +160,10 @@ internal sealed class StoreCommand : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _command.DisposeAsync();
+
+    /// <summary>A re-bound parameter's value: converted as EF stores it (what <see cref="Parameter"/> does on creation).</summary>
+    private static object ProviderValue(RelationalTypeMapping mapping, object? value) =>
+        (value is null ? null : mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value) ?? DBNull.Value;
 
     private DbCommand NewCommand()
     {

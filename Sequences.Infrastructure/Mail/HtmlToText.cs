@@ -218,30 +218,20 @@ public static class HtmlToText
             Append(text.Length == 0 ? href : $" ({href})");
         }
 
-        private void Append(string s)
+        /// <summary>Text for one character, without making a string per character of text.</summary>
+        private void Append(char c) => Append(new ReadOnlySpan<char>(in c));
+
+        private void Append(ReadOnlySpan<char> s)
         {
-            if (s.Length == 0) return;
+            if (s.IsEmpty) return;
             if (_out.Length > 0)
             {
                 if (_pendingNewlines > 0) _out.Append('\n', _pendingNewlines);
-                else if (_pendingSpace && !EndsWithWhitespace() && !s.StartsWith(' ')) _out.Append(' ');
+                else if (_pendingSpace && !EndsWithWhitespace() && s[0] != ' ') _out.Append(' ');
             }
             _pendingNewlines = 0;
             _pendingSpace = false;
             _out.Append(s);
-        }
-
-        /// <summary><see cref="Append(string)"/> of a one-character string, without making one per character of text.</summary>
-        private void Append(char c)
-        {
-            if (_out.Length > 0)
-            {
-                if (_pendingNewlines > 0) _out.Append('\n', _pendingNewlines);
-                else if (_pendingSpace && !EndsWithWhitespace() && c != ' ') _out.Append(' ');
-            }
-            _pendingNewlines = 0;
-            _pendingSpace = false;
-            _out.Append(c);
         }
 
         /// <summary>A &lt;br&gt; always counts, even twice in a row; block breaks collapse.</summary>
