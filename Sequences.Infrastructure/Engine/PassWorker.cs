@@ -29,7 +29,7 @@ internal sealed class PassWorker(
     PassCounters counters,
     ConcurrentDictionary<Guid, SequenceRuntime> runtimes,
     SendPacer pacer,
-    WriteGate writes,
+    PassWriter writes,
     ILogger logger,
     ConcurrentDictionary<Guid, Task<IReadOnlyList<(Guid StepId, WinnerDecision Decision)>>> winnerChecks) : IAsyncDisposable
 {
@@ -385,7 +385,7 @@ internal sealed class PassWorker(
         foreach (var (step, decision) in await AutoWinnerDecider.DecideAsync(db, sequence, current, now, ct))
         {
             var stepId = step.Id;
-            var stored = await writes.RunAsync(db, () => db.SequenceSteps.IgnoreQueryFilters()
+            var stored = await writes.RunOnOwnAsync(db, () => db.SequenceSteps.IgnoreQueryFilters()
                 .Where(s => s.Id == stepId && s.Winner == null)
                 .ExecuteUpdateAsync(u => u.SetProperty(s => s.Winner, decision), ct), ct);
             made.Add((stepId, decision));
@@ -431,7 +431,18 @@ internal sealed class PassWorker(
             var states = db.Database.IsSqlite() ? StateWrites.Take(db, now) : StateWrites.None;
             try
             {
-                await writes.RunAsync(db, () => CommitAsync(db, states, now, ct), ct);
+                if (!db.ChangeTracker.HasChanges() && db.Database.IsSqlite())
+                {
+                    // Nothing left for EF to save: the held rows go through the pass's writer connection.
+                    if (!_rows.IsEmpty || !states.IsEmpty)
+                        await writes.RunAsync(db, writer => InTransactionAsync(writer, () => WriteHeldAsync(writer, states, now, ct), ct), ct);
+                }
+                else
+                {
+                    await writes.RunOnOwnAsync(db, () => CommitAsync(db, states, now, ct), ct);
+                    db.ChangeTracker.AcceptAllChanges();
+                }
+                _rows.Clear();
                 states.Accept();
                 return;
             }
@@ -467,18 +478,29 @@ internal sealed class PassWorker(
     {
         if (_rows.IsEmpty && states.IsEmpty)
         {
-            await db.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
             return;
         }
-        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        await InTransactionAsync(db, async () =>
         {
             await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
-            await states.WriteAsync(db, ct);
-            await _rows.WriteAsync(db, now, ct);
-            await transaction.CommitAsync(ct);
-        }
-        db.ChangeTracker.AcceptAllChanges();
-        _rows.Clear();
+            await WriteHeldAsync(db, states, now, ct);
+        }, ct);
+    }
+
+    /// <summary>The enrollment updates taken from the tracker and the held rows, through <paramref name="db"/>'s
+    /// connection and transaction (this worker's own, or the pass's writer).</summary>
+    private async Task WriteHeldAsync(SequencesDbContext db, StateWrites states, DateTime now, CancellationToken ct)
+    {
+        await states.WriteAsync(db, ct);
+        await _rows.WriteAsync(db, now, ct);
+    }
+
+    private static async Task InTransactionAsync(SequencesDbContext db, Func<Task> write, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await write();
+        await transaction.CommitAsync(ct);
     }
 
     private static string Describe(SendResult result) =>

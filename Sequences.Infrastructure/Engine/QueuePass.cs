@@ -73,9 +73,13 @@ public sealed class QueuePass(
         // Each worker claims under its own owner: with one owner for the pass, a worker could claim a batch whose
         // lease ran out while another worker of the same pass was still on it, and the lease fence, comparing
         // owners, would let both write.
-        var workers = Enumerable.Range(0, Math.Max(1, options.Value.Parallelism))
-            .Select(i => RunWorkerAsync(tenantId, $"{i}.{owner}", counters, runtimes, pacer, winnerChecks, ct));
-        await Task.WhenAll(workers);
+        await using (var writerScope = CreateScope(tenantId))
+        await using (var writer = new PassWriter(_writes, c => Contexts(writerScope).CreateDbContextAsync(c)))
+        {
+            var workers = Enumerable.Range(0, Math.Max(1, options.Value.Parallelism))
+                .Select(i => RunWorkerAsync(tenantId, $"{i}.{owner}", counters, runtimes, pacer, writer, winnerChecks, ct));
+            await Task.WhenAll(workers);
+        }
 
         var result = new PassResult(counters.Processed, counters.Sent, counters.Failed, watch.ElapsedMilliseconds, startedAt);
         await history.RecordAsync(result, tenantId, ct);
@@ -88,10 +92,10 @@ public sealed class QueuePass(
     }
 
     private async Task RunWorkerAsync(Guid? tenantId, string owner, PassCounters counters, ConcurrentDictionary<Guid, SequenceRuntime> runtimes,
-        SendPacer pacer, ConcurrentDictionary<Guid, Task<IReadOnlyList<(Guid, WinnerDecision)>>> winnerChecks, CancellationToken ct)
+        SendPacer pacer, PassWriter writer, ConcurrentDictionary<Guid, Task<IReadOnlyList<(Guid, WinnerDecision)>>> winnerChecks, CancellationToken ct)
     {
         await using var scope = CreateScope(tenantId);
-        var worker = new PassWorker(scope.ServiceProvider, owner, options.Value, configuration, clock, counters, runtimes, pacer, _writes, logger, winnerChecks);
+        var worker = new PassWorker(scope.ServiceProvider, owner, options.Value, configuration, clock, counters, runtimes, pacer, writer, logger, winnerChecks);
         try
         {
             while (!ct.IsCancellationRequested)
@@ -99,7 +103,7 @@ public sealed class QueuePass(
                 List<Guid> ids;
                 var now = clock.GetUtcNow().UtcDateTime;
                 await using (var db = await Contexts(scope).CreateDbContextAsync(ct))
-                    ids = await _writes.RunAsync(db, () => QueueClaimer.ClaimAsync(db, owner, now, now + options.Value.LeaseDuration, options.Value.BatchSize, tenantId, ct), ct);
+                    ids = await writer.RunAsync(db, w => QueueClaimer.ClaimAsync(w, owner, now, now + options.Value.LeaseDuration, options.Value.BatchSize, tenantId, ct), ct);
                 if (ids.Count == 0) break;
                 await worker.ProcessBatchAsync(ids, ct);
             }
