@@ -65,6 +65,11 @@ internal sealed class PassWriter(WriteGate gate, Func<CancellationToken, Task<Se
             // The connection goes back to the pool, and the pragma would go with it to whoever opens it next.
             await _writer.Database.ExecuteSqlRawAsync(DefaultWal);
         }
+        catch (System.Data.Common.DbException)
+        {
+            // A broken connection: it only meant checkpoints less often for its next user, and disposing must not hide
+            // why the pass failed.
+        }
         finally
         {
             await _writer.DisposeAsync();

@@ -263,7 +263,38 @@ public abstract class EngineTests(SequencesApp app) : EngineTestBase(app)
 }
 
 [Collection(SqliteCollection.Name)]
-public sealed class SqliteEngineTests(SqliteEngineApp app) : EngineTests(app), IClassFixture<SqliteEngineApp>;
+public sealed class SqliteEngineTests(SqliteEngineApp app) : EngineTests(app), IClassFixture<SqliteEngineApp>
+{
+    [Fact]
+    public async Task The_pass_hands_its_writer_connection_back_to_the_pool_checkpointing_as_every_other_connection_does()
+    {
+        // The pass's writer checkpoints the WAL less often; the connection it borrowed must not carry that to the
+        // pages and API calls that get it from the pool next.
+        var sequence = await StartedSequenceAsync(null, new { step_type = "email", subject_line = "Hi", body_text = "Hello" });
+        var lead = await LeadAsync(A);
+        await EnrollAsync(A, lead, Id(sequence));
+        (await ProcessAsync())["emails_sent"]!.GetValue<int>().Should().Be(1);
+
+        var configured = App.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["ConnectionStrings:Sequences"];
+        var pooled = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(configured).ConnectionString;
+        // Every idle connection of the pool at once, so the writer's is among them whichever the pool hands out first.
+        var connections = Enumerable.Range(0, 32).Select(_ => new Microsoft.Data.Sqlite.SqliteConnection(pooled)).ToList();
+        try
+        {
+            foreach (var connection in connections)
+            {
+                await connection.OpenAsync();
+                await using var command = connection.CreateCommand();
+                command.CommandText = "PRAGMA wal_autocheckpoint";
+                Convert.ToInt32(await command.ExecuteScalarAsync()).Should().Be(1000, "SQLite's default");
+            }
+        }
+        finally
+        {
+            foreach (var connection in connections) await connection.DisposeAsync();
+        }
+    }
+}
 
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresEngineTests(PostgresEngineApp app) : EngineTests(app), IClassFixture<PostgresEngineApp>;
