@@ -7,7 +7,7 @@ namespace Sequences.Infrastructure.Engine;
 /// The pass's own connection for the engine's bulk SQLite writes: claims and the chunks' held rows (which need
 /// nothing of a worker's context but its model). In WAL mode a SQLite connection drops its whole page cache whenever
 /// another connection has written since its last transaction, so with each worker writing through its own
-/// connection every commit began by reading its index pages again (~35 KB per mail). Through one connection the
+/// connection every commit began by reading its index pages again (~40 KB per mail). Through one connection the
 /// pages stay cached: only it writes. It writes in the host's write gate, one turn at a time, as before.
 /// PostgreSQL has no such cache or lock: there each write runs on the caller's context.
 /// </summary>
