@@ -428,10 +428,11 @@ internal sealed class PassWorker(
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             var now = clock.GetUtcNow().UtcDateTime;
             now = now.AddTicks(-(now.Ticks % 10)); // microseconds, as the audit stamp stores them
-            var states = db.Database.IsSqlite() ? StateWrites.Take(db, now) : StateWrites.None;
+            var sqlite = db.Database.IsSqlite(); // asked once: EF answers it by reading the provider assembly's name
+            var states = sqlite ? StateWrites.Take(db, now) : StateWrites.None;
             try
             {
-                if (!db.ChangeTracker.HasChanges() && db.Database.IsSqlite())
+                if (sqlite && !db.ChangeTracker.HasChanges())
                 {
                     // Nothing left for EF to save: the held rows go through the pass's writer connection.
                     if (!_rows.IsEmpty || !states.IsEmpty)
