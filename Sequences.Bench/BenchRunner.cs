@@ -52,7 +52,7 @@ public sealed class BenchRunner(BenchOptions options) : IAsyncDisposable
         var result = await SmtpBaselineScenario.RunAsync(_sink, n, connections, ct);
         _rows.Add(new ReportRow("smtp-baseline", "-", n, Report.Rate(result.MailsPerSecond), "", null,
             string.Create(CultureInfo.InvariantCulture,
-                $"{Report.Seconds(result.Elapsed)}, {connections} connections; CPU {result.Cpu.TotalMilliseconds / result.Messages:N2} ms/mail (sink included)")));
+                $"{Report.Seconds(result.Elapsed)}, {connections} connections; {result.Cost.PerMail(result.Messages)}")));
         return result;
     }
 
@@ -65,7 +65,7 @@ public sealed class BenchRunner(BenchOptions options) : IAsyncDisposable
         var target = provider == Provider.Sqlite ? SqliteTarget : PostgresTarget;
         _rows.Add(new ReportRow("engine", Name(provider), n, Report.Rate(result.MailsPerSecond), $">= {target:N0}/s", result.MailsPerSecond >= target,
             string.Create(CultureInfo.InvariantCulture,
-                $"pass {Report.Seconds(result.Elapsed)} after {result.WarmUp.Passes} warm-up passes (JIT {Report.Ms(result.Jit)} in the pass); CPU {result.Cpu.TotalMilliseconds / result.Sent:N2} ms/mail (sink included); {result.AllocatedBytes / 1024.0 / result.Sent:N0} KB allocated/mail; GC {result.Gen0}/{result.Gen1}/{result.Gen2}; seeded in {Report.Seconds(result.SeedTime)}")));
+                $"pass {Report.Seconds(result.Elapsed)} after {result.WarmUp.Passes} warm-up passes (JIT {Report.Ms(result.Cost.Jit)} in the pass); {result.Cost.PerMail(result.Sent)}; seeded in {Report.Seconds(result.SeedTime)}")));
         return result;
     }
 

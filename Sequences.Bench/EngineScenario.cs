@@ -2,9 +2,10 @@ using System.Diagnostics;
 
 namespace Sequences.Bench;
 
-public sealed record EngineResult(Provider Provider, int Leads, TimeSpan Elapsed, int Sent, TimeSpan SeedTime, long AllocatedBytes, int Gen0, int Gen1, int Gen2, TimeSpan Cpu,
-    WarmUp WarmUp, TimeSpan Jit)
+public sealed record EngineResult(Provider Provider, int Leads, int Sent, TimeSpan SeedTime, RunCost Cost, WarmUp WarmUp)
 {
+    public TimeSpan Elapsed => Cost.Elapsed;
+
     public double MailsPerSecond => Sent / Elapsed.TotalSeconds;
 }
 
@@ -65,21 +66,11 @@ public static class EngineScenario
     public static async Task<EngineResult> MeasurePassAsync(BenchApp app, BenchSink sink, int leads, TimeSpan seed, WarmUp warm, CancellationToken ct)
     {
         sink.ResetCounters();
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        var allocated = GC.GetTotalAllocatedBytes(precise: true);
-        var (g0, g1, g2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var jit = System.Runtime.JitInfo.GetCompilationTime();
-        var watch = Stopwatch.StartNew();
+        var meter = new CostMeter();
         var result = await app.RunPassAsync(ct);
-        watch.Stop();
-        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        jit = System.Runtime.JitInfo.GetCompilationTime() - jit;
-        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        var cost = meter.Stop();
         if (result.EmailsSent != leads || sink.Accepted != leads)
             throw new BenchException($"engine ({app.Database.Provider}): the pass sent {result.EmailsSent} and the sink accepted {sink.Accepted}, expected {leads}; " + await app.DescribeNotSentAsync(ct));
-        return new EngineResult(app.Database.Provider, leads, watch.Elapsed, result.EmailsSent, seed, allocated,
-            GC.CollectionCount(0) - g0, GC.CollectionCount(1) - g1, GC.CollectionCount(2) - g2, cpu, warm, jit);
+        return new EngineResult(app.Database.Provider, leads, result.EmailsSent, seed, cost, warm);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -8,8 +7,10 @@ using Sequences.Infrastructure.Mail;
 
 namespace Sequences.Bench;
 
-public sealed record BaselineResult(int Messages, int Connections, TimeSpan Elapsed, TimeSpan Cpu)
+public sealed record BaselineResult(int Messages, int Connections, RunCost Cost)
 {
+    public TimeSpan Elapsed => Cost.Elapsed;
+
     public double MailsPerSecond => Messages / Elapsed.TotalSeconds;
 }
 
@@ -27,13 +28,11 @@ public static class SmtpBaselineScenario
         await SendAllAsync(sink, emails.Take(Math.Min(200, count)).ToArray(), connections, factory, ct); // warm-up: JIT, MailKit
         sink.ResetCounters();
 
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var watch = Stopwatch.StartNew();
+        var meter = new CostMeter();
         await SendAllAsync(sink, emails, connections, factory, ct);
-        watch.Stop();
-        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        var cost = meter.Stop();
         if (sink.Accepted != count) throw new BenchException($"smtp-baseline: the sink accepted {sink.Accepted} of {count} messages.");
-        return new BaselineResult(count, connections, watch.Elapsed, cpu);
+        return new BaselineResult(count, connections, cost);
     }
 
     private static Task SendAllAsync(BenchSink sink, OutgoingEmail[] emails, int connections, MimeMessageFactory factory, CancellationToken ct)
@@ -47,7 +46,10 @@ public static class SmtpBaselineScenario
             await socket.ConnectAsync(sink.Host, sink.Port, ct);
             await client.ConnectAsync(socket, sink.Host, sink.Port, SecureSocketOptions.None, ct);
             for (var i = Interlocked.Increment(ref next); i < emails.Length; i = Interlocked.Increment(ref next))
-                await client.SendAsync(factory.Create(emails[i]), ct);
+            {
+                using var message = factory.Create(emails[i]); // as the engine does: a MIME tree has finalizers
+                await client.SendAsync(message, ct);
+            }
             await client.DisconnectAsync(quit: true, ct);
         }, ct)));
     }

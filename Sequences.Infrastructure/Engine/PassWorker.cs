@@ -90,7 +90,10 @@ internal sealed class PassWorker(
                 var following = await GuardAsync(db, run, async () =>
                 {
                     var session = await _sessions.ForAsync(run.Runtime.Mailbox, ct);
-                    var result = await session.SendAsync(send.Mime, ct);
+                    SendResult result;
+                    // A MIME tree has finalizers: left undisposed, every message (bodies and all) would survive a
+                    // collection waiting for them, and that survival was most of the pass's GC work.
+                    using (send.Mime) result = await session.SendAsync(send.Mime, ct);
                     if (CompleteSend(db, send, result) == StepOutcome.Halt) return null;
                     EnrollmentEngine.StepDone(run.Cursor, run.Plan, run.Context(), clock.GetUtcNow().UtcDateTime, run.Log);
                     return await AdvanceAsync(db, batch, run, ct);

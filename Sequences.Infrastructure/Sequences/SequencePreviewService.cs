@@ -150,7 +150,8 @@ public sealed class SequencePreviewService(
             string.IsNullOrWhiteSpace(html) ? null : html, string.IsNullOrWhiteSpace(text) ? null : text,
             $"test-{Guid.NewGuid():N}", Headers: new Dictionary<string, string> { [TestHeader] = "true" });
         await using var session = await transport.OpenAsync(ct);
-        var result = await session.SendAsync(messages.Create(email), ct);
+        using var mime = messages.Create(email);
+        var result = await session.SendAsync(mime, ct);
         return new TestSendResult(result.IsSent, result.IsSent ? $"Test email sent to {email.ToAddress}." : $"The test email was not sent: {result.Error ?? result.Outcome.ToString()}",
             email.MessageId);
     }

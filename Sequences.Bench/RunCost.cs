@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Sequences.Bench;
+
+/// <summary>What a timed run cost the bench process: CPU (sink included), allocation, collections and their pauses,
+/// and the JIT's share. The baseline and the engine report the same figures, so their difference is the engine's.</summary>
+public sealed record RunCost(TimeSpan Elapsed, TimeSpan Cpu, long AllocatedBytes, int Gen0, int Gen1, int Gen2, TimeSpan GcPause, TimeSpan Jit)
+{
+    public string PerMail(int mails) => string.Create(CultureInfo.InvariantCulture,
+        $"CPU {Cpu.TotalMilliseconds / mails:N2} ms/mail (sink included); {AllocatedBytes / 1024.0 / mails:N0} KB allocated/mail; GC {Gen0}/{Gen1}/{Gen2}, paused {Report.Ms(GcPause)}");
+}
+
+/// <summary>Starts counting at construction (after a full collection, so earlier garbage is not billed to the run).</summary>
+public sealed class CostMeter
+{
+    private readonly TimeSpan _cpu;
+    private readonly long _allocated;
+    private readonly int _gen0, _gen1, _gen2;
+    private readonly TimeSpan _pause;
+    private readonly TimeSpan _jit;
+    private readonly Stopwatch _watch;
+
+    public CostMeter()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        _allocated = GC.GetTotalAllocatedBytes(precise: true);
+        (_gen0, _gen1, _gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        _pause = GC.GetTotalPauseDuration();
+        _jit = System.Runtime.JitInfo.GetCompilationTime();
+        _cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        _watch = Stopwatch.StartNew();
+    }
+
+    public RunCost Stop()
+    {
+        _watch.Stop();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - _cpu;
+        return new RunCost(_watch.Elapsed, cpu, GC.GetTotalAllocatedBytes(precise: true) - _allocated,
+            GC.CollectionCount(0) - _gen0, GC.CollectionCount(1) - _gen1, GC.CollectionCount(2) - _gen2,
+            GC.GetTotalPauseDuration() - _pause, System.Runtime.JitInfo.GetCompilationTime() - _jit);
+    }
+}
