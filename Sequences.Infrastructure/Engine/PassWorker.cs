@@ -432,7 +432,7 @@ internal sealed class PassWorker(
             var now = clock.GetUtcNow().UtcDateTime;
             now = now.AddTicks(-(now.Ticks % 10)); // microseconds, as the audit stamp stores them
             var sqlite = db.Database.IsSqlite(); // asked once: EF answers it by reading the provider assembly's name
-            var states = sqlite ? StateWrites.Take(db, now) : StateWrites.None;
+            var states = StateWrites.Take(db, now);
             try
             {
                 if (sqlite && !db.ChangeTracker.HasChanges())

@@ -13,18 +13,16 @@ internal sealed class LeaseLostException(LeadSequenceState state) : Exception("T
 }
 
 /// <summary>
-/// On SQLite, the chunk's enrollment updates go out as prepared single-row UPDATEs of just the changed columns,
-/// fenced on the lease they were claimed with, instead of through EF's update pipeline. SQLite takes one writer at a
-/// time, so every commit runs inside the host's write lock (<see cref="WriteGate"/>), and there EF built and ran a
-/// command per row with its whole per-row machinery while the other workers waited (the lock was held ~95% of a
-/// pass). The enrollments leave the change tracker for the commit (detached: marking them unchanged would revert
-/// their values) and come back after it, unchanged if it committed, modified again if not. PostgreSQL has no such
-/// lock and EF sends a chunk's updates in one round trip there, so it keeps EF's path (<see cref="None"/>).
+/// The chunk's enrollment updates go out as single-row UPDATEs of just the changed columns, fenced on the lease they
+/// were claimed with, instead of through EF's update pipeline, which built and ran a command per row with its whole
+/// per-row machinery. On SQLite every commit runs inside the host's write lock (<see cref="WriteGate"/>), where that
+/// cost kept the other workers waiting (the lock was held ~95% of a pass); there the statement is prepared once and
+/// re-bound. On PostgreSQL the updates go as one batch with a row count per statement, as EF sent them, without EF's
+/// CPU per row. The enrollments leave the change tracker for the commit (detached: marking them unchanged would
+/// revert their values) and come back after it, unchanged if it committed, modified again if not.
 /// </summary>
 internal sealed class StateWrites
 {
-    public static readonly StateWrites None = new(null);
-
     // The UPDATE for each set of changed columns, spelled once per model.
     private static readonly ConditionalWeakTable<IModel, Dictionary<string, string>> Statements = new();
 
@@ -60,19 +58,22 @@ internal sealed class StateWrites
         var id = command.Property<LeadSequenceState>(nameof(LeadSequenceState.Id));
         var owner = command.Property<LeadSequenceState>(nameof(LeadSequenceState.LeaseOwner));
         var statements = Statements.GetValue(db.Model, _ => new Dictionary<string, string>());
-        var values = new List<(IProperty, object?)>();
+        var rows = new List<(string, IReadOnlyList<(IProperty, object?)>)>(_pending.Count);
         foreach (var pending in _pending)
         {
             var key = string.Join(",", pending.Changed.Select(p => p.Name)) + (pending.Owner is null ? "|free" : "|held");
             string? sql;
             lock (statements)
                 if (!statements.TryGetValue(key, out sql)) statements[key] = sql = Sql(command, pending.Changed, pending.Owner);
-            values.Clear();
+            var values = new List<(IProperty, object?)>(pending.Changed.Count + 2);
             foreach (var property in pending.Changed) values.Add((property, property.GetGetter().GetClrValueUsingContainingEntity(pending.State)));
             values.Add((id, pending.State.Id));
             if (pending.Owner is not null) values.Add((owner, pending.Owner));
-            if (await command.ExecuteRowAsync(sql, values, ct) != 1) throw new LeaseLostException(pending.State);
+            rows.Add((sql, values));
         }
+        var affected = await command.ExecuteRowsAsync(rows, ct);
+        for (var i = 0; i < affected.Length; i++)
+            if (affected[i] != 1) throw new LeaseLostException(_pending[i].State);
     }
 
     /// <summary>After the commit: the enrollments are tracked again, their written values now their original ones.</summary>

@@ -110,6 +110,33 @@ internal sealed class StoreCommand : IAsyncDisposable
         return await _command.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>Runs single-row statements and returns how many rows each changed: on PostgreSQL as one batch (one
+    /// round trip, a count per statement), on SQLite one by one, re-binding the statement prepared for the last.</summary>
+    public async Task<int[]> ExecuteRowsAsync(IReadOnlyList<(string Sql, IReadOnlyList<(IProperty Property, object? Value)> Values)> rows, CancellationToken ct)
+    {
+        var affected = new int[rows.Count];
+        if (_oneByOne)
+        {
+            for (var r = 0; r < rows.Count; r++) affected[r] = await ExecuteRowAsync(rows[r].Sql, rows[r].Values, ct);
+            return affected;
+        }
+        await ExecuteAsync(ct);
+        await using var batch = _db.Database.GetDbConnection().CreateBatch();
+        batch.Transaction = _db.Database.CurrentTransaction?.GetDbTransaction();
+        foreach (var (sql, values) in rows)
+        {
+            var statement = batch.CreateBatchCommand();
+            statement.CommandText = sql;
+            // EF's mappings create (and type) a parameter on a command without adding it there.
+            for (var i = 0; i < values.Count; i++)
+                statement.Parameters.Add(values[i].Property.GetRelationalTypeMapping().CreateParameter(_command, _names.Names[i], values[i].Value, values[i].Property.IsNullable));
+            batch.BatchCommands.Add(statement);
+        }
+        await batch.ExecuteNonQueryAsync(ct);
+        for (var r = 0; r < rows.Count; r++) affected[r] = batch.BatchCommands[r].RecordsAffected;
+        return affected;
+    }
+
     /// <summary>Ends a statement appended with <see cref="Append"/>: on SQLite it runs now, on PostgreSQL with the rest.</summary>
     public async Task EndStatementAsync(CancellationToken ct)
     {
