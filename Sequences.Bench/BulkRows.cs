@@ -111,8 +111,9 @@ public static class SeedRows
             row[16] = sentAt;
         });
 
-    // Ids ascend in both text (SQLite) and uuid (PostgreSQL) order, so a bulk load appends to the key indexes instead
-    // of touching a random page per row; the engine's own rows still get random Guid.NewGuid() keys.
+    // Ids ascend in both text (SQLite) and uuid (PostgreSQL) order, as the app's own time-ordered ids (RowIds) do for
+    // leads imported and enrolled together: a bulk load appends to the key indexes instead of touching a random page
+    // per row, and the pass meets its leads in that order.
     private static Guid Derived(int batch, int i, int kind) =>
         Guid.Parse($"{batch:X8}-{kind:X4}-4000-8000-{i:X12}");
 }

@@ -11,7 +11,7 @@ public sealed class Campaign : TenantEntity
 
 public sealed class CampaignLead : ITenantOwned
 {
-    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid Id { get; set; } = RowIds.New();
     public Guid TenantId { get; set; }
     public Guid CampaignId { get; set; }
     public Guid LeadId { get; set; }

@@ -15,7 +15,7 @@ public interface IAuditable
 
 public abstract class TenantEntity : ITenantOwned, IAuditable
 {
-    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid Id { get; set; } = RowIds.New();
     public Guid TenantId { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }

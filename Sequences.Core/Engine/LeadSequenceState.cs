@@ -34,7 +34,7 @@ public enum LogResult { Success, Failed, Skipped }
 /// <summary>Every action the engine or a person took on an enrollment (the seed's <c>sequence_execution_log</c>).</summary>
 public sealed class SequenceExecutionLog : ITenantOwned
 {
-    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid Id { get; set; } = RowIds.New();
     public Guid TenantId { get; set; }
     public Guid LeadId { get; set; }
     public Guid SequenceId { get; set; }

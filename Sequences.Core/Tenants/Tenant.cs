@@ -1,8 +1,10 @@
+using Sequences.Core.Common;
+
 namespace Sequences.Core.Tenants;
 
 public sealed class Tenant
 {
-    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid Id { get; set; } = RowIds.New();
     public required string Name { get; set; }
     /// <summary>IANA zone used when neither the lead nor the sequence names one.</summary>
     public string? DefaultTimezone { get; set; }

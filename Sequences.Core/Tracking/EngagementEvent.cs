@@ -6,7 +6,7 @@ public enum EngagementType { Sent, Opened, Clicked, Replied, Bounced, Unsubscrib
 
 public sealed class EngagementEvent : ITenantOwned
 {
-    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid Id { get; set; } = RowIds.New();
     public Guid TenantId { get; set; }
     public Guid LeadId { get; set; }
     public Guid? MessageId { get; set; }
@@ -20,7 +20,7 @@ public sealed class EngagementEvent : ITenantOwned
 /// <summary>An address this tenant never mails again.</summary>
 public sealed class Suppression : ITenantOwned
 {
-    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid Id { get; set; } = RowIds.New();
     public Guid TenantId { get; set; }
     public required string Email { get; set; }
     /// <summary>unsubscribed, bounced or manual.</summary>
@@ -30,7 +30,7 @@ public sealed class Suppression : ITenantOwned
 
 public sealed class Notification : ITenantOwned
 {
-    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid Id { get; set; } = RowIds.New();
     public Guid TenantId { get; set; }
     public Guid? UserId { get; set; }
     public required string Message { get; set; }

@@ -44,13 +44,9 @@ internal static class EnrollmentMapping
         state.NextActionAt = null;
     }
 
-    /// <summary>Log, event and message rows are only ever appended: time-ordered (version 7) ids add them at the end
-    /// of their primary-key index instead of on a random page, which is most of what an insert costs once the table is big.</summary>
-    public static Guid NewRowId() => Guid.CreateVersion7();
-
     public static SequenceExecutionLog Log(LeadSequenceState state, EngineLogEntry entry, LogResult result = LogResult.Success, string? error = null) => new()
     {
-        Id = NewRowId(),
+        Id = RowIds.New(),
         TenantId = state.TenantId,
         LeadId = state.LeadId,
         SequenceId = state.SequenceId,
@@ -66,7 +62,7 @@ internal static class EnrollmentMapping
     public static SequenceExecutionLog Log(LeadSequenceState state, string actionType, DateTime at, SequenceStep? step = null,
         LogResult result = LogResult.Success, string? error = null, Dictionary<string, string>? metadata = null) => new()
     {
-        Id = NewRowId(),
+        Id = RowIds.New(),
         TenantId = state.TenantId,
         LeadId = state.LeadId,
         SequenceId = state.SequenceId,

@@ -139,7 +139,7 @@ public sealed class EnrollmentService(IDbContextFactory<SequencesDbContext> cont
         var now = clock.GetUtcNow().UtcDateTime;
         var state = new LeadSequenceState
         {
-            Id = EnrollmentMapping.NewRowId(), // time-ordered: a pass's messages (keyed by state) then land on neighbouring index pages
+            Id = RowIds.New(), // time-ordered: a pass's messages (keyed by state) then land on neighbouring index pages
             TenantId = lead.TenantId, LeadId = lead.Id, SequenceId = sequence.Id, CampaignId = campaignId,
             Version = sequence.Version, StartedAt = now, Status = EnrollmentStatus.Active,
         };

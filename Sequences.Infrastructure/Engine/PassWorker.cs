@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Sequences.Core.Common;
 using Sequences.Core.Engine;
 using Sequences.Core.Leads;
 using Sequences.Core.Mail;
@@ -235,7 +236,7 @@ internal sealed class PassWorker(
         {
             message = new OutboundMessage
             {
-                Id = EnrollmentMapping.NewRowId(), TenantId = state.TenantId, IdempotencyKey = key, MessageId = MessageIds.FromIdempotencyKey(key, MessageIds.DomainOf(runtime.FromAddress)),
+                Id = RowIds.New(), TenantId = state.TenantId, IdempotencyKey = key, MessageId = MessageIds.FromIdempotencyKey(key, MessageIds.DomainOf(runtime.FromAddress)),
                 StateId = state.Id, LeadId = lead.Id, SequenceId = state.SequenceId, StepId = step.Id, Variant = variant?.Variant,
                 ToAddress = lead.Email, FromAddress = runtime.FromAddress,
             };
@@ -302,7 +303,7 @@ internal sealed class PassWorker(
                 facts.Add(new EngagementFact(EngagementType.Sent, step.Id, now));
                 _rows.Add(new EngagementEvent
                 {
-                    Id = EnrollmentMapping.NewRowId(), TenantId = state.TenantId, LeadId = lead.Id, MessageId = message.Id, SequenceId = state.SequenceId, StepId = step.Id,
+                    Id = RowIds.New(), TenantId = state.TenantId, LeadId = lead.Id, MessageId = message.Id, SequenceId = state.SequenceId, StepId = step.Id,
                     Type = EngagementType.Sent, OccurredAt = now,
                 });
                 _rows.Add(EnrollmentMapping.Log(state, "email_sent", now, step, metadata: Metadata(("variant", message.Variant), ("message_id", message.MessageId), ("subject", message.Subject))));

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using Sequences.Core.Common;
 
 namespace Sequences.Infrastructure.Identity;
 
@@ -11,7 +12,7 @@ public sealed class AppUser : IdentityUser<Guid>
 /// <summary>An API key of one user; only its SHA-256 hash is stored.</summary>
 public sealed class ApiKey
 {
-    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid Id { get; set; } = RowIds.New();
     public Guid TenantId { get; set; }
     public Guid UserId { get; set; }
     public required string Name { get; set; }

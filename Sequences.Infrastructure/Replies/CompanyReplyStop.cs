@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Sequences.Core.Common;
 using Sequences.Core.Engine;
 using Sequences.Core.Leads;
 using Sequences.Infrastructure.Engine;
@@ -50,7 +51,7 @@ public sealed class CompanyReplyStop(IDbContextFactory<SequencesDbContext> conte
             .SetProperty(s => s.NextActionAt, (DateTime?)null), ct);
         db.ExecutionLog.AddRange(targets.Select(t => new SequenceExecutionLog
         {
-            Id = EnrollmentMapping.NewRowId(), TenantId = tenantId, LeadId = t.LeadId, SequenceId = t.SequenceId, StepId = null,
+            Id = RowIds.New(), TenantId = tenantId, LeadId = t.LeadId, SequenceId = t.SequenceId, StepId = null,
             ActionType = "auto_stopped", ActionResult = LogResult.Success, ExecutedAt = now,
             Metadata = new() { ["reason"] = Reason, ["replied_lead_id"] = replierId.ToString(), ["domain"] = domain },
         }));

@@ -143,7 +143,7 @@ public sealed class SequenceVersionService(
         await db.LeadSequenceStates.Where(s => s.LeaseOwner == marker).ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseOwner, (string?)null), ct);
         db.ExecutionLog.AddRange(leads.Select(lead => new SequenceExecutionLog
         {
-            Id = EnrollmentMapping.NewRowId(),
+            Id = RowIds.New(),
             TenantId = lead.TenantId,
             LeadId = lead.LeadId,
             SequenceId = id,
