@@ -5,10 +5,11 @@ namespace Sequences.Bench;
 
 /// <summary>What a timed run cost the bench process: CPU (sink included), allocation, collections and their pauses,
 /// and the JIT's share. The baseline and the engine report the same figures, so their difference is the engine's.</summary>
-public sealed record RunCost(TimeSpan Elapsed, TimeSpan Cpu, long AllocatedBytes, int Gen0, int Gen1, int Gen2, TimeSpan GcPause, TimeSpan Jit)
+public sealed record RunCost(TimeSpan Elapsed, TimeSpan Cpu, long AllocatedBytes, int Gen0, int Gen1, int Gen2, TimeSpan GcPause, TimeSpan Jit, long? WrittenBytes)
 {
     public string PerMail(int mails) => string.Create(CultureInfo.InvariantCulture,
-        $"CPU {Cpu.TotalMilliseconds / mails:N2} ms/mail (sink included); {AllocatedBytes / 1024.0 / mails:N0} KB allocated/mail; GC {Gen0}/{Gen1}/{Gen2}, paused {Report.Ms(GcPause)}");
+        $"CPU {Cpu.TotalMilliseconds / mails:N2} ms/mail (sink included); {AllocatedBytes / 1024.0 / mails:N0} KB allocated/mail; GC {Gen0}/{Gen1}/{Gen2}, paused {Report.Ms(GcPause)}")
+        + (WrittenBytes is { } written ? string.Create(CultureInfo.InvariantCulture, $"; {written / 1024.0 / mails:N1} KB written to disk/mail") : "");
 }
 
 /// <summary>Starts counting at construction (after a full collection, so earlier garbage is not billed to the run).</summary>
@@ -20,6 +21,7 @@ public sealed class CostMeter
     private readonly TimeSpan _pause;
     private readonly TimeSpan _jit;
     private readonly Stopwatch _watch;
+    private readonly long? _written;
 
     public CostMeter()
     {
@@ -29,6 +31,7 @@ public sealed class CostMeter
         (_gen0, _gen1, _gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         _pause = GC.GetTotalPauseDuration();
         _jit = System.Runtime.JitInfo.GetCompilationTime();
+        _written = WrittenBytes();
         _cpu = Process.GetCurrentProcess().TotalProcessorTime;
         _watch = Stopwatch.StartNew();
     }
@@ -39,6 +42,19 @@ public sealed class CostMeter
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - _cpu;
         return new RunCost(_watch.Elapsed, cpu, GC.GetTotalAllocatedBytes(precise: true) - _allocated,
             GC.CollectionCount(0) - _gen0, GC.CollectionCount(1) - _gen1, GC.CollectionCount(2) - _gen2,
-            GC.GetTotalPauseDuration() - _pause, System.Runtime.JitInfo.GetCompilationTime() - _jit);
+            GC.GetTotalPauseDuration() - _pause, System.Runtime.JitInfo.GetCompilationTime() - _jit, WrittenBytes() - _written);
+    }
+
+    /// <summary>What this process has sent to storage (Linux's per-process I/O accounting; the SQLite database and
+    /// its WAL, nothing on PostgreSQL, whose server is another process): a figure that, unlike mails per second,
+    /// does not move with the machine's load.</summary>
+    private static long? WrittenBytes()
+    {
+        const string path = "/proc/self/io";
+        if (!File.Exists(path)) return null;
+        foreach (var line in File.ReadLines(path))
+            if (line.StartsWith("write_bytes:", StringComparison.Ordinal))
+                return long.Parse(line["write_bytes:".Length..].Trim(), CultureInfo.InvariantCulture);
+        return null;
     }
 }

@@ -24,6 +24,19 @@ public sealed class MimeMessageFactoryTests
     }
 
     [Fact]
+    public void Message_ids_of_an_enrollment_start_with_its_id_so_later_enrollments_sort_after()
+    {
+        var earlier = Guid.CreateVersion7(Now);
+        var later = Guid.CreateVersion7(Now.AddMilliseconds(1));
+        var (step1, step2) = (Guid.NewGuid(), Guid.NewGuid());
+        string Id(Guid enrollment, Guid step) => MessageIds.FromIdempotencyKey($"{enrollment:N}:{step:N}", "sender.example");
+
+        Id(earlier, step1).Should().MatchRegex($"^<{earlier:N}[0-9a-f]{{16}}@sender\\.example>$");
+        Id(earlier, step1).Should().Be(Id(earlier, step1)).And.NotBe(Id(earlier, step2));
+        string.CompareOrdinal(Id(earlier, step2), Id(later, step1)).Should().BeNegative();
+    }
+
+    [Fact]
     public void Message_id_domain_falls_back_for_odd_addresses()
     {
         MessageIds.DomainOf("no-at-sign").Should().Be("localhost");
