@@ -9,7 +9,7 @@ public sealed record RunCost(TimeSpan Elapsed, TimeSpan Cpu, long AllocatedBytes
 {
     public string PerMail(int mails) => string.Create(CultureInfo.InvariantCulture,
         $"CPU {Cpu.TotalMilliseconds / mails:N2} ms/mail (sink included); {AllocatedBytes / 1024.0 / mails:N0} KB allocated/mail; GC {Gen0}/{Gen1}/{Gen2}, paused {Report.Ms(GcPause)}")
-        + (WrittenBytes is { } written ? string.Create(CultureInfo.InvariantCulture, $"; {written / 1024.0 / mails:N1} KB written to disk/mail") : "");
+        + (WrittenBytes is > 0 and { } written ? string.Create(CultureInfo.InvariantCulture, $"; {written / 1024.0 / mails:N1} KB written to disk/mail") : "");
 }
 
 /// <summary>Starts counting at construction (after a full collection, so earlier garbage is not billed to the run).</summary>

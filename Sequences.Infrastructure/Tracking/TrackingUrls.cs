@@ -23,16 +23,25 @@ public sealed class TrackingUrls(IOptions<TrackingOptions> options)
         var candidate = string.IsNullOrWhiteSpace(configured) ? fallbackBaseUrl : configured;
         if (string.IsNullOrWhiteSpace(candidate))
             throw new InvalidOperationException("No tracking base URL: set Tracking:BaseUrl or pass the app's URL.");
+        // Asked for every link of every mail with the same candidate: parsing it each time was a Uri and several
+        // strings per link.
+        if (_last is { } last && last.Candidate == candidate) return last.Url;
         if (!Uri.TryCreate(candidate.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
             throw new InvalidOperationException($"Tracking base URL '{candidate}' is not an absolute http(s) URL.");
         // Keep any path prefix (an app served under /sequences/), drop query and fragment.
-        return uri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/";
+        var url = uri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/";
+        _last = new ResolvedBase(candidate, url);
+        return url;
     }
+
+    private ResolvedBase? _last;
+
+    private sealed record ResolvedBase(string Candidate, string Url);
 
     /// <summary>Joins a base URL and an endpoint; tokens are base64url, so they need no escaping.</summary>
     public static string Build(string baseUrl, string path, string token)
     {
         ArgumentException.ThrowIfNullOrEmpty(token);
-        return baseUrl.TrimEnd('/') + "/" + path + token;
+        return string.Concat(baseUrl.AsSpan().TrimEnd('/'), "/", path, token);
     }
 }
