@@ -90,7 +90,7 @@ internal sealed class StoreCommand : IAsyncDisposable
 
     /// <summary>Runs one statement at once with these values and returns the rows it changed. Run again with the same
     /// text, it re-binds the values of the statement prepared the first time (as the SQLite inserts do).</summary>
-    public async Task<int> ExecuteRowAsync(string sql, IReadOnlyList<(IProperty Property, object? Value)> values, CancellationToken ct)
+    private async Task<int> ExecuteRowAsync(string sql, IReadOnlyList<(IProperty Property, object? Value)> values, CancellationToken ct)
     {
         await ExecuteAsync(ct);
         if (_command.CommandText != sql || _command.Parameters.Count != values.Count)

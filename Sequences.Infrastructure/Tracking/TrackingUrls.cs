@@ -9,6 +9,8 @@ public sealed class TrackingUrls(IOptions<TrackingOptions> options)
     public const string ClickPath = "t/c/";
     public const string UnsubscribePath = "u/";
 
+    private ResolvedBase? _last;
+
     public string Open(string token, string? fallbackBaseUrl = null) => Build(BaseUrl(fallbackBaseUrl), OpenPath, token);
 
     public string Click(string token, string? fallbackBaseUrl = null) => Build(BaseUrl(fallbackBaseUrl), ClickPath, token);
@@ -34,14 +36,12 @@ public sealed class TrackingUrls(IOptions<TrackingOptions> options)
         return url;
     }
 
-    private ResolvedBase? _last;
-
-    private sealed record ResolvedBase(string Candidate, string Url);
-
     /// <summary>Joins a base URL and an endpoint; tokens are base64url, so they need no escaping.</summary>
     public static string Build(string baseUrl, string path, string token)
     {
         ArgumentException.ThrowIfNullOrEmpty(token);
         return string.Concat(baseUrl.AsSpan().TrimEnd('/'), "/", path, token);
     }
+
+    private sealed record ResolvedBase(string Candidate, string Url);
 }
