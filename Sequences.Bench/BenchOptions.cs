@@ -19,7 +19,8 @@ public sealed record BenchOptions(Scenario Scenario, int? Leads, IReadOnlyList<P
         Scenarios (default: all):
           smtp-baseline  bare MailKit sending N rendered messages to the in-process SMTP sink
           engine         a full queue pass over N due leads (claim, render, send, log, advance)
-          ratio          engine mails/s divided by baseline mails/s, per provider
+          ratio          engine mails/s divided by baseline mails/s, per provider (the baseline runs right
+                         before and right after each provider's pass, and the two count as one)
           memory         peak working set of a pass over N due leads (default {DefaultMemoryLeads:N0}), in a child process
           idle           duration of a pass when N states are scheduled and none is due (default {DefaultIdleStates:N0})
           all            every scenario above

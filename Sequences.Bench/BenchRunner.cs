@@ -25,15 +25,15 @@ public sealed class BenchRunner(BenchOptions options) : IAsyncDisposable
     public async Task<IReadOnlyList<ReportRow>> RunAsync(CancellationToken ct)
     {
         var scenario = options.Scenario;
-        BaselineResult? baseline = null;
-        var engines = new List<EngineResult>();
+        var engines = new List<(EngineResult Engine, BaselineResult? Baseline)>();
 
-        if (scenario is Scenario.All or Scenario.SmtpBaseline or Scenario.Ratio)
-            baseline = await BaselineAsync(ct);
+        if (scenario is Scenario.SmtpBaseline)
+            BaselineRow("-", await BaselineAsync("", ct), null);
         if (scenario is Scenario.All or Scenario.Engine or Scenario.Ratio)
-            foreach (var provider in options.Providers) engines.Add(await EngineAsync(provider, ct));
-        if (baseline is not null)
-            foreach (var engine in engines) Ratio(baseline, engine);
+            foreach (var provider in options.Providers)
+                engines.Add(await EngineAsync(provider, withBaseline: scenario is not Scenario.Engine, ct));
+        foreach (var (engine, baseline) in engines)
+            if (baseline is not null) Ratio(baseline, engine);
         if (scenario is Scenario.All or Scenario.Memory)
             foreach (var provider in options.Providers) await MemoryAsync(provider, ct);
         if (scenario is Scenario.All or Scenario.Idle)
@@ -44,29 +44,49 @@ public sealed class BenchRunner(BenchOptions options) : IAsyncDisposable
         return _rows;
     }
 
-    private async Task<BaselineResult> BaselineAsync(CancellationToken ct)
+    private async Task<BaselineResult> BaselineAsync(string when, CancellationToken ct)
     {
         var n = options.LeadsFor(Scenario.SmtpBaseline);
         var connections = Math.Max(1, EngineSettings().Parallelism);
-        Progress($"smtp-baseline: {n:N0} messages over {connections} connections");
-        var result = await SmtpBaselineScenario.RunAsync(_sink, n, connections, ct);
-        _rows.Add(new ReportRow("smtp-baseline", "-", n, Report.Rate(result.MailsPerSecond), "", null,
-            string.Create(CultureInfo.InvariantCulture,
-                $"{Report.Seconds(result.Elapsed)}, {connections} connections; {result.Cost.PerMail(result.Messages)}")));
-        return result;
+        Progress($"smtp-baseline: {n:N0} messages over {connections} connections{when}");
+        return await SmtpBaselineScenario.RunAsync(_sink, n, connections, ct);
     }
 
-    private async Task<EngineResult> EngineAsync(Provider provider, CancellationToken ct)
+    /// <summary>One row for a baseline run, or for the two around an engine pass taken together.</summary>
+    private void BaselineRow(string provider, BaselineResult baseline, (BaselineResult Before, BaselineResult After)? around)
+    {
+        var runs = around is var (before, after)
+            ? $"before the pass {Report.Rate(before.MailsPerSecond)}, after it {Report.Rate(after.MailsPerSecond)}; "
+            : "";
+        _rows.Add(new ReportRow("smtp-baseline", provider, around?.Before.Messages ?? baseline.Messages, Report.Rate(baseline.MailsPerSecond), "", null,
+            string.Create(CultureInfo.InvariantCulture,
+                $"{runs}{Report.Seconds(baseline.Elapsed)}, {baseline.Connections} connections; {baseline.Cost.PerMail(baseline.Messages)}")));
+    }
+
+    /// <summary>A measured pass and, for the ratio, bare SMTP right before and right after it: this machine's speed
+    /// drifts by 10–25% within minutes, so a baseline taken minutes earlier, before another provider's pass, compared
+    /// the engine with a different machine.</summary>
+    private async Task<(EngineResult Engine, BaselineResult? Baseline)> EngineAsync(Provider provider, bool withBaseline, CancellationToken ct)
     {
         var n = options.LeadsFor(Scenario.Engine);
         Progress($"engine ({Name(provider)}): seeding {n:N0} due leads, then one pass");
         await using var app = await CreateAppAsync(provider);
-        var result = await EngineScenario.RunAsync(app, _sink, n, ct);
+        var (warm, seed) = await EngineScenario.PrepareAsync(app, n, ct);
+        var before = withBaseline ? await BaselineAsync($", before the {Name(provider)} pass", ct) : null;
+        var result = await EngineScenario.MeasurePassAsync(app, _sink, n, seed, warm, ct);
+        var after = withBaseline ? await BaselineAsync($", after the {Name(provider)} pass", ct) : null;
+
+        BaselineResult? baseline = null;
+        if (before is not null && after is not null)
+        {
+            baseline = before.Plus(after);
+            BaselineRow($"around {Name(provider)}", baseline, (before, after));
+        }
         var target = provider == Provider.Sqlite ? SqliteTarget : PostgresTarget;
         _rows.Add(new ReportRow("engine", Name(provider), n, Report.Rate(result.MailsPerSecond), $">= {target:N0}/s", result.MailsPerSecond >= target,
             string.Create(CultureInfo.InvariantCulture,
                 $"pass {Report.Seconds(result.Elapsed)} after {result.WarmUp.Passes} warm-up passes (JIT {Report.Ms(result.Cost.Jit)} in the pass); {result.Cost.PerMail(result.Sent)}; seeded in {Report.Seconds(result.SeedTime)}")));
-        return result;
+        return (result, baseline);
     }
 
     private void Ratio(BaselineResult baseline, EngineResult engine)

@@ -18,43 +18,32 @@ public sealed record WarmUp(int Passes, TimeSpan LastPass, TimeSpan LastPassJit)
 /// <summary>
 /// A full queue pass (claim, render, send, log, advance) over N due leads with one email step, with the real
 /// QueuePass and SmtpTransport, measured on a warmed host: small passes first warm EF's model, the pools and the JIT
-/// until its background recompiling has settled, as in a host that has been sending for a while.
+/// until its background recompiling has settled (<see cref="JitWarmUp"/>), as in a host that has been sending for a while.
 /// </summary>
 public static class EngineScenario
 {
     public const int WarmUpLeads = 2_000;
-    private const int MinWarmUpPasses = 2;
-    private const int MaxWarmUpPasses = 30;
-    // The tiered JIT promotes a method after 30 calls, twice with dynamic PGO (instrumented, then optimised), so code
-    // run once per batch or per pass needs many passes to reach its final form; until then the background
-    // compiler takes up to half of the 2 cores. A pass that spends under this share compiling counts as settled.
-    private const double SettledJitShare = 0.05;
 
-    public static async Task<EngineResult> RunAsync(BenchApp app, BenchSink sink, int leads, CancellationToken ct)
+    /// <summary>Everything before the measured pass: warms the app, then seeds <paramref name="leads"/> due leads.</summary>
+    public static async Task<(WarmUp Warm, TimeSpan Seed)> PrepareAsync(BenchApp app, int leads, CancellationToken ct)
     {
         var warm = await WarmUpAsync(app, ct);
         var seed = await app.SeedAsync(leads, _ => DateTime.UtcNow.AddMinutes(-1), ct);
         await VerifySeededAsync(app, warm.Leads + leads, ct);
-        return await MeasurePassAsync(app, sink, leads, seed, warm, ct);
+        return (warm, seed);
     }
 
     /// <summary>Runs passes of <see cref="WarmUpLeads"/> until the JIT settles (or, with <paramref name="settle"/>
     /// false, just the minimum that loads everything once).</summary>
     public static async Task<WarmUp> WarmUpAsync(BenchApp app, CancellationToken ct, bool settle = true)
     {
-        for (var pass = 1; ; pass++)
+        var (passes, last, jit) = await JitWarmUp.RunAsync(async () =>
         {
             await app.SeedAsync(WarmUpLeads, _ => DateTime.UtcNow.AddMinutes(-1), ct);
-            var jit = System.Runtime.JitInfo.GetCompilationTime();
-            var watch = Stopwatch.StartNew();
             var warm = await app.RunPassAsync(ct);
-            watch.Stop();
-            jit = System.Runtime.JitInfo.GetCompilationTime() - jit;
             if (warm.EmailsSent != WarmUpLeads) throw new BenchException($"warm-up pass sent {warm.EmailsSent} of {WarmUpLeads}.");
-            var settled = !settle || jit < watch.Elapsed * SettledJitShare;
-            if ((pass >= MinWarmUpPasses && settled) || pass == MaxWarmUpPasses)
-                return new WarmUp(pass, watch.Elapsed, jit);
-        }
+        }, settle);
+        return new WarmUp(passes, last, jit);
     }
 
     public static async Task VerifySeededAsync(BenchApp app, int expected, CancellationToken ct)

@@ -10,6 +10,11 @@ public sealed record RunCost(TimeSpan Elapsed, TimeSpan Cpu, long AllocatedBytes
     public string PerMail(int mails) => string.Create(CultureInfo.InvariantCulture,
         $"CPU {Cpu.TotalMilliseconds / mails:N2} ms/mail (sink included); {AllocatedBytes / 1024.0 / mails:N0} KB allocated/mail; GC {Gen0}/{Gen1}/{Gen2}, paused {Report.Ms(GcPause)}")
         + (WrittenBytes is > 0 and { } written ? string.Create(CultureInfo.InvariantCulture, $"; {written / 1024.0 / mails:N1} KB written to disk/mail") : "");
+
+    /// <summary>Two runs taken together, as if one.</summary>
+    public RunCost Plus(RunCost other) => new(Elapsed + other.Elapsed, Cpu + other.Cpu, AllocatedBytes + other.AllocatedBytes,
+        Gen0 + other.Gen0, Gen1 + other.Gen1, Gen2 + other.Gen2, GcPause + other.GcPause, Jit + other.Jit,
+        WrittenBytes is null && other.WrittenBytes is null ? null : (WrittenBytes ?? 0) + (other.WrittenBytes ?? 0));
 }
 
 /// <summary>Starts counting at construction (after a full collection, so earlier garbage is not billed to the run).</summary>
