@@ -60,7 +60,7 @@ public sealed class BenchRunner(BenchOptions options) : IAsyncDisposable
             : "";
         _rows.Add(new ReportRow("smtp-baseline", provider, around?.Before.Messages ?? baseline.Messages, Report.Rate(baseline.MailsPerSecond), "", null,
             string.Create(CultureInfo.InvariantCulture,
-                $"{runs}{Report.Seconds(baseline.Elapsed)}, {baseline.Connections} connections; {baseline.Cost.PerMail(baseline.Messages)}")));
+                $"{runs}{Report.Seconds(baseline.Elapsed)}, {baseline.Connections} connections, {Report.MessageSize(baseline.MessageBytes, baseline.Messages)}; {baseline.Cost.PerMail(baseline.Messages)}")));
     }
 
     /// <summary>A measured pass and, for the ratio, bare SMTP right before and right after it: this machine's speed
@@ -73,6 +73,7 @@ public sealed class BenchRunner(BenchOptions options) : IAsyncDisposable
         await using var app = await CreateAppAsync(provider);
         var (warm, seed) = await EngineScenario.PrepareAsync(app, n, ct);
         var before = withBaseline ? await BaselineAsync($", before the {Name(provider)} pass", ct) : null;
+        Progress($"engine ({Name(provider)}): the measured pass");
         var result = await EngineScenario.MeasurePassAsync(app, _sink, n, seed, warm, ct);
         var after = withBaseline ? await BaselineAsync($", after the {Name(provider)} pass", ct) : null;
 
@@ -85,7 +86,7 @@ public sealed class BenchRunner(BenchOptions options) : IAsyncDisposable
         var target = provider == Provider.Sqlite ? SqliteTarget : PostgresTarget;
         _rows.Add(new ReportRow("engine", Name(provider), n, Report.Rate(result.MailsPerSecond), $">= {target:N0}/s", result.MailsPerSecond >= target,
             string.Create(CultureInfo.InvariantCulture,
-                $"pass {Report.Seconds(result.Elapsed)} after {result.WarmUp.Passes} warm-up passes (JIT {Report.Ms(result.Cost.Jit)} in the pass); {result.Cost.PerMail(result.Sent)}; seeded in {Report.Seconds(result.SeedTime)}")));
+                $"pass {Report.Seconds(result.Elapsed)} after {result.WarmUp.Passes} warm-up passes (JIT {Report.Ms(result.Cost.Jit)} in the pass), {Report.MessageSize(result.MessageBytes, result.Sent)}; {result.Cost.PerMail(result.Sent)}; seeded in {Report.Seconds(result.SeedTime)}")));
         return (result, baseline);
     }
 

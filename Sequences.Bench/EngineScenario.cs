@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Sequences.Bench;
 
-public sealed record EngineResult(Provider Provider, int Leads, int Sent, TimeSpan SeedTime, RunCost Cost, WarmUp WarmUp)
+public sealed record EngineResult(Provider Provider, int Leads, int Sent, TimeSpan SeedTime, RunCost Cost, WarmUp WarmUp, long MessageBytes)
 {
     public TimeSpan Elapsed => Cost.Elapsed;
 
@@ -60,6 +60,6 @@ public static class EngineScenario
         var cost = meter.Stop();
         if (result.EmailsSent != leads || sink.Accepted != leads)
             throw new BenchException($"engine ({app.Database.Provider}): the pass sent {result.EmailsSent} and the sink accepted {sink.Accepted}, expected {leads}; " + await app.DescribeNotSentAsync(ct));
-        return new EngineResult(app.Database.Provider, leads, result.EmailsSent, seed, cost, warm);
+        return new EngineResult(app.Database.Provider, leads, result.EmailsSent, seed, cost, warm, sink.Bytes);
     }
 }

@@ -30,6 +30,9 @@ public static class Report
 
     public static string Rate(double perSecond) => $"{perSecond.ToString("N0", CultureInfo.InvariantCulture)} mails/s";
 
+    /// <summary>The average message as the sink received it (headers and body, after the DATA terminator is removed).</summary>
+    public static string MessageSize(long bytes, int mails) => $"{(bytes / 1024.0 / mails).ToString("N1", CultureInfo.InvariantCulture)} KB/message";
+
     public static string Mb(long bytes) => $"{(bytes / 1024.0 / 1024.0).ToString("N0", CultureInfo.InvariantCulture)} MB";
 
     public static string Ms(TimeSpan time) => $"{time.TotalMilliseconds.ToString("N1", CultureInfo.InvariantCulture)} ms";

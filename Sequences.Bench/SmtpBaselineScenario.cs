@@ -7,14 +7,14 @@ using Sequences.Infrastructure.Mail;
 
 namespace Sequences.Bench;
 
-public sealed record BaselineResult(int Messages, int Connections, RunCost Cost)
+public sealed record BaselineResult(int Messages, int Connections, RunCost Cost, long MessageBytes)
 {
     public TimeSpan Elapsed => Cost.Elapsed;
 
     public double MailsPerSecond => Messages / Elapsed.TotalSeconds;
 
     /// <summary>Two runs taken together: their messages over their time.</summary>
-    public BaselineResult Plus(BaselineResult other) => new(Messages + other.Messages, Connections, Cost.Plus(other.Cost));
+    public BaselineResult Plus(BaselineResult other) => new(Messages + other.Messages, Connections, Cost.Plus(other.Cost), MessageBytes + other.MessageBytes);
 }
 
 /// <summary>
@@ -37,7 +37,7 @@ public static class SmtpBaselineScenario
         await SendAllAsync(sink, emails, connections, factory, ct);
         var cost = meter.Stop();
         if (sink.Accepted != count) throw new BenchException($"smtp-baseline: the sink accepted {sink.Accepted} of {count} messages.");
-        return new BaselineResult(count, connections, cost);
+        return new BaselineResult(count, connections, cost, sink.Bytes);
     }
 
     private static Task SendAllAsync(BenchSink sink, OutgoingEmail[] emails, int connections, MimeMessageFactory factory, CancellationToken ct)
