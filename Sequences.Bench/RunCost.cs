@@ -5,16 +5,17 @@ namespace Sequences.Bench;
 
 /// <summary>What a timed run cost the bench process: CPU (sink included), allocation, collections and their pauses,
 /// and the JIT's share. The baseline and the engine report the same figures, so their difference is the engine's.</summary>
-public sealed record RunCost(TimeSpan Elapsed, TimeSpan Cpu, long AllocatedBytes, int Gen0, int Gen1, int Gen2, TimeSpan GcPause, TimeSpan Jit, long? WrittenBytes)
+public sealed record RunCost(TimeSpan Elapsed, TimeSpan Cpu, long AllocatedBytes, int Gen0, int Gen1, int Gen2, TimeSpan GcPause, TimeSpan Jit, long? WrittenBytes, TimeSpan ServerCpu)
 {
     public string PerMail(int mails) => string.Create(CultureInfo.InvariantCulture,
         $"CPU {Cpu.TotalMilliseconds / mails:N2} ms/mail (sink included); {AllocatedBytes / 1024.0 / mails:N0} KB allocated/mail; GC {Gen0}/{Gen1}/{Gen2}, paused {Report.Ms(GcPause)}")
-        + (WrittenBytes is > 0 and { } written ? string.Create(CultureInfo.InvariantCulture, $"; {written / 1024.0 / mails:N1} KB written to disk/mail") : "");
+        + (WrittenBytes is > 0 and { } written ? string.Create(CultureInfo.InvariantCulture, $"; {written / 1024.0 / mails:N1} KB written to disk/mail") : "")
+        + (ServerCpu > TimeSpan.Zero ? string.Create(CultureInfo.InvariantCulture, $"; PostgreSQL server CPU {ServerCpu.TotalMilliseconds / mails:N2} ms/mail") : "");
 
     /// <summary>Two runs taken together, as if one.</summary>
     public RunCost Plus(RunCost other) => new(Elapsed + other.Elapsed, Cpu + other.Cpu, AllocatedBytes + other.AllocatedBytes,
         Gen0 + other.Gen0, Gen1 + other.Gen1, Gen2 + other.Gen2, GcPause + other.GcPause, Jit + other.Jit,
-        WrittenBytes is null && other.WrittenBytes is null ? null : (WrittenBytes ?? 0) + (other.WrittenBytes ?? 0));
+        WrittenBytes is null && other.WrittenBytes is null ? null : (WrittenBytes ?? 0) + (other.WrittenBytes ?? 0), ServerCpu + other.ServerCpu);
 }
 
 /// <summary>Starts counting at construction (after a full collection, so earlier garbage is not billed to the run).</summary>
@@ -27,6 +28,7 @@ public sealed class CostMeter
     private readonly TimeSpan _jit;
     private readonly Stopwatch _watch;
     private readonly long? _written;
+    private readonly TimeSpan _serverCpu;
 
     public CostMeter()
     {
@@ -37,6 +39,7 @@ public sealed class CostMeter
         _pause = GC.GetTotalPauseDuration();
         _jit = System.Runtime.JitInfo.GetCompilationTime();
         _written = WrittenBytes();
+        _serverCpu = PostgresCpu();
         _cpu = Process.GetCurrentProcess().TotalProcessorTime;
         _watch = Stopwatch.StartNew();
     }
@@ -47,7 +50,8 @@ public sealed class CostMeter
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - _cpu;
         return new RunCost(_watch.Elapsed, cpu, GC.GetTotalAllocatedBytes(precise: true) - _allocated,
             GC.CollectionCount(0) - _gen0, GC.CollectionCount(1) - _gen1, GC.CollectionCount(2) - _gen2,
-            GC.GetTotalPauseDuration() - _pause, System.Runtime.JitInfo.GetCompilationTime() - _jit, WrittenBytes() - _written);
+            GC.GetTotalPauseDuration() - _pause, System.Runtime.JitInfo.GetCompilationTime() - _jit, WrittenBytes() - _written,
+            PostgresCpu() - _serverCpu);
     }
 
     /// <summary>What this process has sent to storage (Linux's per-process I/O accounting; the SQLite database and
@@ -61,5 +65,33 @@ public sealed class CostMeter
             if (line.StartsWith("write_bytes:", StringComparison.Ordinal))
                 return long.Parse(line["write_bytes:".Length..].Trim(), CultureInfo.InvariantCulture);
         return null;
+    }
+
+    /// <summary>CPU used so far by the PostgreSQL server's processes (the bench's throwaway server is the only one it
+    /// runs; none while SQLite runs): they share the 2 cores with the bench, and this shows how much of them.
+    /// Linux's per-process accounting, in USER_HZ ticks (100 per second).</summary>
+    private static TimeSpan PostgresCpu()
+    {
+        if (!Directory.Exists("/proc")) return TimeSpan.Zero;
+        long ticks = 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out _)) continue;
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(dir, "stat"));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue; // the process ended meanwhile
+            }
+            var (open, close) = (stat.IndexOf('('), stat.LastIndexOf(')'));
+            if (open < 0 || close < open || stat[(open + 1)..close] != "postgres") continue;
+            // After the name: state, ppid, ... ; utime and stime are the 14th and 15th fields of the whole line.
+            var fields = stat[(close + 2)..].Split(' ');
+            ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        }
+        return TimeSpan.FromSeconds(ticks / 100.0);
     }
 }
