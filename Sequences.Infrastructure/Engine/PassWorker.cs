@@ -432,7 +432,7 @@ internal sealed class PassWorker(
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             var now = clock.GetUtcNow().UtcDateTime;
             now = now.AddTicks(-(now.Ticks % 10)); // microseconds, as the audit stamp stores them
-            var sqlite = db.Database.IsSqlite(); // asked once: EF answers it by reading the provider assembly's name
+            var sqlite = db.IsSqlite;
             var states = StateWrites.Take(db, now);
             try
             {

@@ -24,7 +24,7 @@ internal sealed class PassWriter(WriteGate gate, Func<CancellationToken, Task<Se
     /// the write gate), <paramref name="db"/> itself on PostgreSQL.</summary>
     public async Task<T> RunAsync<T>(SequencesDbContext db, Func<SequencesDbContext, Task<T>> write, CancellationToken ct)
     {
-        if (!db.Database.IsSqlite()) return await write(db);
+        if (!db.IsSqlite) return await write(db);
         return await gate.RunAsync(db, async () => await write(_writer ??= await OpenAsync(ct)), ct);
     }
 

@@ -10,7 +10,7 @@ internal static class QueueClaimer
     public static async Task<List<Guid>> ClaimAsync(SequencesDbContext db, string owner, DateTime now, DateTime leaseUntil, int batchSize, Guid? tenantId, CancellationToken ct)
     {
         var tenantFilter = tenantId is null ? "" : "AND s.tenant_id = {5}";
-        var lockClause = db.Database.IsNpgsql() ? "FOR UPDATE OF s SKIP LOCKED" : "";
+        var lockClause = db.IsPostgres ? "FOR UPDATE OF s SKIP LOCKED" : "";
         var sql = $$"""
             UPDATE lead_sequence_state SET lease_owner = {0}, lease_until = {1}
             WHERE id IN (

@@ -40,7 +40,7 @@ internal sealed class StoreCommand : IAsyncDisposable
         _sql = db.GetService<ISqlGenerationHelper>();
         _names = Names.GetValue(_sql, sql => new ParameterNames(sql));
         _command = NewCommand();
-        _oneByOne = db.Database.IsSqlite();
+        _oneByOne = db.IsSqlite;
     }
 
     /// <summary>Inserts <paramref name="rows"/> (all mapped columns, values as EF converts them): one multi-row INSERT,

@@ -1,4 +1,4 @@
-using Microsoft.EntityFrameworkCore;
+using Sequences.Infrastructure.Persistence;
 
 namespace Sequences.Infrastructure.Engine;
 
@@ -11,9 +11,9 @@ internal sealed class WriteGate
 {
     private readonly SemaphoreSlim _sqlite = new(1, 1);
 
-    public async Task<T> RunAsync<T>(DbContext db, Func<Task<T>> write, CancellationToken ct)
+    public async Task<T> RunAsync<T>(SequencesDbContext db, Func<Task<T>> write, CancellationToken ct)
     {
-        if (!db.Database.IsSqlite()) return await write();
+        if (!db.IsSqlite) return await write();
         await _sqlite.WaitAsync(ct);
         try
         {
@@ -25,7 +25,7 @@ internal sealed class WriteGate
         }
     }
 
-    public Task RunAsync(DbContext db, Func<Task> write, CancellationToken ct) =>
+    public Task RunAsync(SequencesDbContext db, Func<Task> write, CancellationToken ct) =>
         RunAsync(db, async () =>
         {
             await write();

@@ -45,7 +45,11 @@ public abstract class SequencesDbContext(DbContextOptions options, ITenantContex
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<AppSetting> AppSettings => Set<AppSetting>();
 
-    protected abstract bool IsPostgres { get; }
+    /// <summary>The provider, known from the subclass. EF's <c>Database.IsSqlite()</c> answers the same by reading the
+    /// provider assembly's name anew on each call, and the engine asks for every write.</summary>
+    public abstract bool IsPostgres { get; }
+
+    public bool IsSqlite => !IsPostgres;
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -85,11 +89,11 @@ public abstract class SequencesDbContext(DbContextOptions options, ITenantContex
 public sealed class SqliteSequencesDbContext(DbContextOptions<SqliteSequencesDbContext> options, ITenantContext tenant)
     : SequencesDbContext(options, tenant)
 {
-    protected override bool IsPostgres => false;
+    public override bool IsPostgres => false;
 }
 
 public sealed class PostgresSequencesDbContext(DbContextOptions<PostgresSequencesDbContext> options, ITenantContext tenant)
     : SequencesDbContext(options, tenant)
 {
-    protected override bool IsPostgres => true;
+    public override bool IsPostgres => true;
 }
