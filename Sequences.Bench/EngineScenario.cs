@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Sequences.Bench;
 
 public sealed record EngineResult(Provider Provider, int Leads, int Sent, TimeSpan SeedTime, RunCost Cost, WarmUp WarmUp, long MessageBytes)

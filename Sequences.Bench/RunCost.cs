@@ -9,7 +9,7 @@ public sealed record RunCost(TimeSpan Elapsed, TimeSpan Cpu, long AllocatedBytes
 {
     public string PerMail(int mails) => string.Create(CultureInfo.InvariantCulture,
         $"CPU {Cpu.TotalMilliseconds / mails:N2} ms/mail (sink included); {AllocatedBytes / 1024.0 / mails:N0} KB allocated/mail; GC {Gen0}/{Gen1}/{Gen2}, paused {Report.Ms(GcPause)}")
-        + (WrittenBytes is > 0 and { } written ? string.Create(CultureInfo.InvariantCulture, $"; {written / 1024.0 / mails:N1} KB written to disk/mail") : "")
+        + (WrittenBytes is { } written && written / 1024.0 / mails >= 0.05 ? string.Create(CultureInfo.InvariantCulture, $"; {written / 1024.0 / mails:N1} KB written to disk/mail") : "")
         + (ServerCpu.TotalMilliseconds / mails >= 0.01 ? string.Create(CultureInfo.InvariantCulture, $"; PostgreSQL server CPU {ServerCpu.TotalMilliseconds / mails:N2} ms/mail") : "");
 
     /// <summary>Two runs taken together, as if one.</summary>
