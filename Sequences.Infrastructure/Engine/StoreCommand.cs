@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Text;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -17,7 +18,7 @@ namespace Sequences.Infrastructure.Engine;
 /// On PostgreSQL everything appended goes in one round trip. SQLite runs in the process, so round trips cost nothing
 /// there, but it finds each named parameter by a linear search through the statement's (and Microsoft.Data.Sqlite
 /// looks up every parameter of a command for each statement in it): there each statement runs on its own, and rows
-/// are inserted one by one through one prepared single-row statement.
+/// are inserted one by one through one prepared single-row statement, bound by position (<see cref="SqliteStatement"/>).
 /// </summary>
 internal sealed class StoreCommand : IAsyncDisposable
 {
@@ -33,6 +34,9 @@ internal sealed class StoreCommand : IAsyncDisposable
     private readonly StringBuilder _text = new();
     private readonly bool _oneByOne;
     private DbCommand _command;
+    // SQLite: the last single-row statement run (ExecuteRowAsync), re-bound while the next row has the same text.
+    private SqliteStatement? _row;
+    private string? _rowSql;
 
     public StoreCommand(SequencesDbContext db)
     {
@@ -52,6 +56,17 @@ internal sealed class StoreCommand : IAsyncDisposable
         if (_oneByOne)
         {
             await ExecuteAsync(ct);
+            if (table.BindsDirectly)
+            {
+                using var insert = new SqliteStatement(SqliteConnection, table.InsertRow, NamesOf(table.Columns.Length));
+                foreach (var row in rows)
+                {
+                    for (var c = 0; c < table.Columns.Length; c++)
+                        insert.Bind(c, ProviderValue(table.Columns[c].Mapping, table.Columns[c].Getter.GetClrValueUsingContainingEntity(row)));
+                    insert.Run();
+                }
+                return;
+            }
             _command.CommandText = table.InsertRow;
             foreach (var column in table.Columns) Parameter(column.Property, column.Getter.GetClrValueUsingContainingEntity(rows[0]));
             await _command.ExecuteNonQueryAsync(ct);
@@ -93,6 +108,19 @@ internal sealed class StoreCommand : IAsyncDisposable
     private async Task<int> ExecuteRowAsync(string sql, IReadOnlyList<(IProperty Property, object? Value)> values, CancellationToken ct)
     {
         await ExecuteAsync(ct);
+        if (_rowSql != sql)
+        {
+            _row?.Dispose();
+            _row = null;
+            _rowSql = sql;
+            if (values.All(v => SqliteStatement.CanBind(v.Property.GetRelationalTypeMapping())))
+                _row = new SqliteStatement(SqliteConnection, sql, NamesOf(values.Count));
+        }
+        if (_row is not null)
+        {
+            for (var i = 0; i < values.Count; i++) _row.Bind(i, ProviderValue(values[i].Property.GetRelationalTypeMapping(), values[i].Value));
+            return _row.Run();
+        }
         if (_command.CommandText != sql || _command.Parameters.Count != values.Count)
         {
             _command.Parameters.Clear();
@@ -186,7 +214,15 @@ internal sealed class StoreCommand : IAsyncDisposable
         _command = NewCommand();
     }
 
-    public ValueTask DisposeAsync() => _command.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        _row?.Dispose();
+        return _command.DisposeAsync();
+    }
+
+    private SqliteConnection SqliteConnection => (SqliteConnection)_db.Database.GetDbConnection();
+
+    private ArraySegment<string> NamesOf(int count) => new(_names.Names, 0, count);
 
     /// <summary>A re-bound parameter's value: converted as EF stores it (what <see cref="Parameter"/> does on creation).</summary>
     private static object ProviderValue(RelationalTypeMapping mapping, object? value) =>
@@ -212,7 +248,7 @@ internal sealed class StoreCommand : IAsyncDisposable
                 .ToArray();
             var name = _sql.DelimitIdentifier(store.Name, store.Schema);
             var insertRow = $"INSERT INTO {name} ({string.Join(", ", columns.Select(c => c.Name))}) VALUES ({string.Join(", ", columns.Select((_, i) => _names.Placeholders[i]))})";
-            table = new Table(name, columns, insertRow);
+            table = new Table(name, columns, insertRow, _oneByOne && columns.All(c => SqliteStatement.CanBind(c.Mapping)));
             tables[type] = table;
             return table;
         }
@@ -225,7 +261,8 @@ internal sealed class StoreCommand : IAsyncDisposable
         public string[] Placeholders { get; } = Enumerable.Range(0, MaxParameters).Select(i => sql.GenerateParameterNamePlaceholder("p" + i)).ToArray();
     }
 
-    private sealed record Table(string Name, MappedColumn[] Columns, string InsertRow);
+    /// <param name="BindsDirectly">SQLite, and every column's values can be bound through <see cref="SqliteStatement"/>.</param>
+    private sealed record Table(string Name, MappedColumn[] Columns, string InsertRow, bool BindsDirectly);
 
     private sealed record MappedColumn(string Name, IProperty Property, IClrPropertyGetter Getter, RelationalTypeMapping Mapping);
 }

@@ -266,6 +266,43 @@ public abstract class EngineTests(SequencesApp app) : EngineTestBase(app)
 public sealed class SqliteEngineTests(SqliteEngineApp app) : EngineTests(app), IClassFixture<SqliteEngineApp>
 {
     [Fact]
+    public async Task Rows_the_pass_binds_itself_are_stored_as_ef_stores_them_so_sql_compares_them_alike()
+    {
+        // The pass binds its SQLite rows through SQLitePCL, not Microsoft.Data.Sqlite: SQLite compares text, so an id
+        // or a time spelled any other way would silently stop matching EF's rows and EF's parameters.
+        var sequence = await StartedSequenceAsync(null, new { step_type = "email", subject_line = "Hi", body_text = "Hello" });
+        var lead = await LeadAsync(A);
+        await EnrollAsync(A, lead, Id(sequence));
+        (await ProcessAsync())["emails_sent"]!.GetValue<int>().Should().Be(1);
+
+        var configured = App.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["ConnectionStrings:Sequences"];
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(configured);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        // The lead and the enrollment were written by EF; the message, its event, its log rows and the enrollment's
+        // last update by the pass.
+        command.CommandText = """
+            SELECT m.id, typeof(m.sent_at), m.sent_at, l.created_at, s.updated_at, e.occurred_at, g.executed_at, m.last_error IS NULL
+            FROM outbound_messages m
+            JOIN leads l ON l.id = m.lead_id
+            JOIN lead_sequence_state s ON s.id = m.state_id AND s.lead_id = l.id
+            JOIN engagement_events e ON e.message_id = m.id AND e.lead_id = l.id
+            JOIN sequence_execution_log g ON g.lead_id = l.id AND g.action_type = 'email_sent' AND g.step_id = m.step_id
+            WHERE l.id = $lead
+            """;
+        command.Parameters.AddWithValue("$lead", lead.Id);
+        await using var reader = await command.ExecuteReaderAsync();
+        (await reader.ReadAsync()).Should().BeTrue("every id the pass wrote matches the ids EF wrote and binds");
+        var id = reader.GetString(0);
+        id.Should().Be(id.ToUpperInvariant()).And.HaveLength(36);
+        reader.GetString(1).Should().Be("text");
+        var efTime = reader.GetString(3);
+        efTime.Should().Be(App.Clock.GetUtcNow().UtcDateTime.ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture));
+        new[] { reader.GetString(2), reader.GetString(4), reader.GetString(5), reader.GetString(6) }.Should().AllBe(efTime, "the clock did not move");
+        reader.GetBoolean(7).Should().BeTrue("a null stays null");
+    }
+
+    [Fact]
     public async Task The_pass_hands_its_writer_connection_back_to_the_pool_checkpointing_as_every_other_connection_does()
     {
         // The pass's writer checkpoints the WAL less often; the connection it borrowed must not carry that to the
