@@ -270,12 +270,7 @@ public sealed class SqliteEngineTests(SqliteEngineApp app) : EngineTests(app), I
     {
         // The pass binds its SQLite rows through SQLitePCL, not Microsoft.Data.Sqlite: SQLite compares text, so an id
         // or a time spelled any other way would silently stop matching EF's rows and EF's parameters.
-        var sequence = await StartedSequenceAsync(null, new { step_type = "email", subject_line = "Hi", body_text = "Hello" });
-        var lead = await LeadAsync(A);
-        await EnrollAsync(A, lead, Id(sequence));
-        (await ProcessAsync())["emails_sent"]!.GetValue<int>().Should().Be(1);
-
-        var configured = App.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["ConnectionStrings:Sequences"];
+        var (lead, configured) = await OneMailSentAsync();
         await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(configured);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
@@ -307,12 +302,7 @@ public sealed class SqliteEngineTests(SqliteEngineApp app) : EngineTests(app), I
     {
         // The pass's writer checkpoints the WAL less often; the connection it borrowed must not carry that to the
         // pages and API calls that get it from the pool next.
-        var sequence = await StartedSequenceAsync(null, new { step_type = "email", subject_line = "Hi", body_text = "Hello" });
-        var lead = await LeadAsync(A);
-        await EnrollAsync(A, lead, Id(sequence));
-        (await ProcessAsync())["emails_sent"]!.GetValue<int>().Should().Be(1);
-
-        var configured = App.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["ConnectionStrings:Sequences"];
+        var (_, configured) = await OneMailSentAsync();
         var pooled = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(configured).ConnectionString;
         // Every idle connection of the pool at once, so the writer's is among them whichever the pool hands out first.
         var connections = Enumerable.Range(0, 32).Select(_ => new Microsoft.Data.Sqlite.SqliteConnection(pooled)).ToList();
@@ -330,6 +320,16 @@ public sealed class SqliteEngineTests(SqliteEngineApp app) : EngineTests(app), I
         {
             foreach (var connection in connections) await connection.DisposeAsync();
         }
+    }
+
+    /// <summary>A lead enrolled in a one-email sequence and sent its mail by a pass; the app's SQLite connection string.</summary>
+    private async Task<(TestLead Lead, string ConnectionString)> OneMailSentAsync()
+    {
+        var sequence = await StartedSequenceAsync(null, new { step_type = "email", subject_line = "Hi", body_text = "Hello" });
+        var lead = await LeadAsync(A);
+        await EnrollAsync(A, lead, Id(sequence));
+        (await ProcessAsync())["emails_sent"]!.GetValue<int>().Should().Be(1);
+        return (lead, App.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["ConnectionStrings:Sequences"]!);
     }
 }
 
