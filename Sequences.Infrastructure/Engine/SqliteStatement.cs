@@ -25,6 +25,9 @@ internal sealed class SqliteStatement : IDisposable
     public SqliteStatement(SqliteConnection connection, string sql, IReadOnlyList<string> names)
     {
         _db = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
+        // Microsoft.Data.Sqlite retries a busy database; this does not need to: it runs only inside a transaction,
+        // which Microsoft.Data.Sqlite begins IMMEDIATE, so the write lock is already held.
+        if (raw.sqlite3_get_autocommit(_db) != 0) throw new InvalidOperationException("SqliteStatement runs only inside a transaction.");
         var rc = raw.sqlite3_prepare_v2(_db, sql, out _statement);
         SqliteException.ThrowExceptionForRC(rc, _db);
         _positions = new int[names.Count];
