@@ -20,10 +20,17 @@ internal sealed class SqliteStatement : IDisposable
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
     private readonly int[] _positions;
+    private readonly IReadOnlyList<RelationalTypeMapping> _mappings;
 
     /// <param name="names">The parameter names, in the order <see cref="Bind"/> is given their indexes.</param>
-    public SqliteStatement(SqliteConnection connection, string sql, IReadOnlyList<string> names)
+    /// <param name="mappings">How EF stores each parameter's values, in the same order.</param>
+    /// <exception cref="NotSupportedException">A mapping whose values this cannot bind as Microsoft.Data.Sqlite would.</exception>
+    public SqliteStatement(SqliteConnection connection, string sql, IReadOnlyList<string> names, IReadOnlyList<RelationalTypeMapping> mappings)
     {
+        foreach (var mapping in mappings)
+            if (!CanBind(mapping))
+                throw new NotSupportedException($"The engine's SQLite writes cannot bind {mapping.ClrType.Name} stored as {mapping.StoreType}; add it to {nameof(SqliteStatement)}.");
+        _mappings = mappings;
         _db = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
         // Microsoft.Data.Sqlite retries a busy database; this does not need to: it runs only inside a transaction,
         // which Microsoft.Data.Sqlite begins IMMEDIATE, so the write lock is already held.
@@ -38,9 +45,8 @@ internal sealed class SqliteStatement : IDisposable
         }
     }
 
-    /// <summary>Whether values of <paramref name="mapping"/> (as its converter leaves them) can be bound here; a
-    /// statement with any other column goes through Microsoft.Data.Sqlite.</summary>
-    public static bool CanBind(RelationalTypeMapping mapping)
+    /// <summary>Whether values of <paramref name="mapping"/> (as its converter leaves them) can be bound here.</summary>
+    private static bool CanBind(RelationalTypeMapping mapping)
     {
         var type = mapping.Converter?.ProviderClrType ?? mapping.ClrType;
         type = Nullable.GetUnderlyingType(type) ?? type;
@@ -49,13 +55,14 @@ internal sealed class SqliteStatement : IDisposable
                || type == typeof(double) || type == typeof(byte[]) || ((type == typeof(Guid) || type == typeof(DateTime)) && text);
     }
 
-    /// <summary>Binds the <paramref name="index"/>th parameter to a value as EF's converter left it (DBNull for null).</summary>
-    public void Bind(int index, object value)
+    /// <summary>Binds the <paramref name="index"/>th parameter to <paramref name="value"/>, converted as EF stores it.</summary>
+    public void Bind(int index, object? value)
     {
         var position = _positions[index];
+        if (value is not null && _mappings[index].Converter is { } converter) value = converter.ConvertToProvider(value);
         var rc = value switch
         {
-            DBNull => raw.sqlite3_bind_null(_statement, position),
+            null => raw.sqlite3_bind_null(_statement, position),
             string s => BindText(position, s),
             Guid g => BindGuid(position, g),
             DateTime d => BindTime(position, d),

@@ -56,32 +56,12 @@ internal sealed class StoreCommand : IAsyncDisposable
         if (_oneByOne)
         {
             await ExecuteAsync(ct);
-            if (table.BindsDirectly)
+            using var insert = new SqliteStatement(SqliteConnection, table.InsertRow, NamesOf(table.Columns.Length), table.Mappings);
+            foreach (var row in rows)
             {
-                using var insert = new SqliteStatement(SqliteConnection, table.InsertRow, NamesOf(table.Columns.Length));
-                foreach (var row in rows)
-                {
-                    for (var c = 0; c < table.Columns.Length; c++)
-                        insert.Bind(c, ProviderValue(table.Columns[c].Mapping, table.Columns[c].Getter.GetClrValueUsingContainingEntity(row)));
-                    insert.Run();
-                }
-                return;
+                for (var c = 0; c < table.Columns.Length; c++) insert.Bind(c, table.Columns[c].Getter.GetClrValueUsingContainingEntity(row));
+                insert.Run();
             }
-            _command.CommandText = table.InsertRow;
-            foreach (var column in table.Columns) Parameter(column.Property, column.Getter.GetClrValueUsingContainingEntity(rows[0]));
-            await _command.ExecuteNonQueryAsync(ct);
-            // The same parameters (and prepared statement) for the other rows: only their values change.
-            for (var r = 1; r < rows.Count; r++)
-            {
-                for (var c = 0; c < table.Columns.Length; c++)
-                {
-                    var column = table.Columns[c];
-                    var value = column.Getter.GetClrValueUsingContainingEntity(rows[r]);
-                    _command.Parameters[c].Value = ProviderValue(column.Mapping, value);
-                }
-                await _command.ExecuteNonQueryAsync(ct);
-            }
-            _command.Parameters.Clear();
             return;
         }
         foreach (var slice in rows.Chunk(Math.Max(1, MaxParameters / table.Columns.Length)))
@@ -103,39 +83,19 @@ internal sealed class StoreCommand : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs one statement at once with these values and returns the rows it changed. Run again with the same
-    /// text, it re-binds the values of the statement prepared the first time (as the SQLite inserts do).</summary>
+    /// <summary>SQLite: runs one statement at once with these values and returns the rows it changed. Run again with
+    /// the same text, it re-binds the statement prepared the first time.</summary>
     private async Task<int> ExecuteRowAsync(string sql, IReadOnlyList<(IProperty Property, object? Value)> values, CancellationToken ct)
     {
         await ExecuteAsync(ct);
         if (_rowSql != sql)
         {
             _row?.Dispose();
-            _row = null;
+            _row = new SqliteStatement(SqliteConnection, sql, NamesOf(values.Count), values.Select(v => v.Property.GetRelationalTypeMapping()).ToArray());
             _rowSql = sql;
-            if (values.All(v => SqliteStatement.CanBind(v.Property.GetRelationalTypeMapping())))
-                _row = new SqliteStatement(SqliteConnection, sql, NamesOf(values.Count));
         }
-        if (_row is not null)
-        {
-            for (var i = 0; i < values.Count; i++) _row.Bind(i, ProviderValue(values[i].Property.GetRelationalTypeMapping(), values[i].Value));
-            return _row.Run();
-        }
-        if (_command.CommandText != sql || _command.Parameters.Count != values.Count)
-        {
-            _command.Parameters.Clear();
-            _command.CommandText = sql;
-            foreach (var (property, value) in values) Parameter(property, value);
-        }
-        else
-        {
-            for (var i = 0; i < values.Count; i++)
-            {
-                var (property, value) = values[i];
-                _command.Parameters[i].Value = ProviderValue(property.GetRelationalTypeMapping(), value);
-            }
-        }
-        return await _command.ExecuteNonQueryAsync(ct);
+        for (var i = 0; i < values.Count; i++) _row!.Bind(i, values[i].Value);
+        return _row!.Run();
     }
 
     /// <summary>Runs single-row statements and returns how many rows each changed: on PostgreSQL as one batch (one
@@ -224,9 +184,6 @@ internal sealed class StoreCommand : IAsyncDisposable
 
     private ArraySegment<string> NamesOf(int count) => new(_names.Names, 0, count);
 
-    /// <summary>A re-bound parameter's value: converted as EF stores it (what <see cref="Parameter"/> does on creation).</summary>
-    private static object ProviderValue(RelationalTypeMapping mapping, object? value) =>
-        (value is null ? null : mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value) ?? DBNull.Value;
 
     private DbCommand NewCommand()
     {
@@ -248,7 +205,7 @@ internal sealed class StoreCommand : IAsyncDisposable
                 .ToArray();
             var name = _sql.DelimitIdentifier(store.Name, store.Schema);
             var insertRow = $"INSERT INTO {name} ({string.Join(", ", columns.Select(c => c.Name))}) VALUES ({string.Join(", ", columns.Select((_, i) => _names.Placeholders[i]))})";
-            table = new Table(name, columns, insertRow, _oneByOne && columns.All(c => SqliteStatement.CanBind(c.Mapping)));
+            table = new Table(name, columns, insertRow);
             tables[type] = table;
             return table;
         }
@@ -261,8 +218,10 @@ internal sealed class StoreCommand : IAsyncDisposable
         public string[] Placeholders { get; } = Enumerable.Range(0, MaxParameters).Select(i => sql.GenerateParameterNamePlaceholder("p" + i)).ToArray();
     }
 
-    /// <param name="BindsDirectly">SQLite, and every column's values can be bound through <see cref="SqliteStatement"/>.</param>
-    private sealed record Table(string Name, MappedColumn[] Columns, string InsertRow, bool BindsDirectly);
+    private sealed record Table(string Name, MappedColumn[] Columns, string InsertRow)
+    {
+        public RelationalTypeMapping[] Mappings { get; } = Columns.Select(c => c.Mapping).ToArray();
+    }
 
     private sealed record MappedColumn(string Name, IProperty Property, IClrPropertyGetter Getter, RelationalTypeMapping Mapping);
 }
