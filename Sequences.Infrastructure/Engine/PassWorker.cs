@@ -202,7 +202,7 @@ internal sealed class PassWorker(
             return StepOutcome.Halt;
         }
 
-        var key = $"{state.Id:N}:{step.Id:N}";
+        var key = MessageIds.EngineKey(state.Id, step.Id);
         var message = batch.Message(state.Id, step.Id);
         if (message is null or { Status: OutboundStatus.Queued })
         {

@@ -11,6 +11,10 @@ public static class MessageIds
 {
     private const string FallbackDomain = "localhost";
 
+    /// <summary>The engine's idempotency key of an enrollment's email step, in the form
+    /// <see cref="FromIdempotencyKey"/> recognises.</summary>
+    public static string EngineKey(Guid enrollmentId, Guid stepId) => $"{enrollmentId:N}:{stepId:N}";
+
     /// <returns>An RFC 5322 msg-id including its angle brackets, e.g. <c>&lt;3f2a...@example.com&gt;</c>.</returns>
     /// <remarks>
     /// An engine key (enrollment id, ':', step id) gives the enrollment's id followed by 64 bits of the key's SHA-256,
