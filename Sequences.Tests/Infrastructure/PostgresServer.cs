@@ -14,9 +14,11 @@ public sealed class PostgresServer
     public const string OwnerRole = "sequences_owner";
     public const string AppRole = "sequences_app";
     private const string Password = "test-password";
+    private const string FolderPrefix = "sequences-pg-";
 
     private static readonly Lazy<Task<PostgresServer>> Shared = new(StartAsync);
     private static int _databases;
+    private static int _swept;
 
     private readonly string _dir;
     private readonly int _port;
@@ -67,7 +69,9 @@ public sealed class PostgresServer
         if (!File.Exists(Path.Combine(BinDir, "initdb")))
             throw new InvalidOperationException($"PostgreSQL 15 binaries are missing at {BinDir}: run the README's test command, which installs them.");
 
-        var dir = Path.Combine(Path.GetTempPath(), $"sequences-pg-{Guid.NewGuid():N}");
+        // Once, before this run has a folder of its own: a dedicated server a test has stopped must not look abandoned.
+        if (Interlocked.Exchange(ref _swept, 1) == 0) RemoveAbandoned();
+        var dir = Path.Combine(Path.GetTempPath(), $"{FolderPrefix}{Guid.NewGuid():N}");
         Directory.CreateDirectory(Path.Combine(dir, "sock"));
         await File.WriteAllTextAsync(Path.Combine(dir, "pw"), Password);
         var asRoot = Environment.UserName == "root";
@@ -82,6 +86,38 @@ public sealed class PostgresServer
         await ExecuteAsync(server.SuperuserConnection(),
             $"CREATE ROLE {OwnerRole} LOGIN PASSWORD '{Password}'; CREATE ROLE {AppRole} LOGIN PASSWORD '{Password}';");
         return server;
+    }
+
+    /// <summary>Removes the folders of earlier runs whose server is gone. The exit handler below does not always get
+    /// to delete its folder (a test host ended by its runner, a run stopped by hand), and each is a few hundred MB.</summary>
+    private static void RemoveAbandoned()
+    {
+        foreach (var dir in Directory.EnumerateDirectories(Path.GetTempPath(), $"{FolderPrefix}*"))
+        {
+            // A young folder may be another run's server being set up, before it has written its pid file.
+            if (Directory.GetLastWriteTimeUtc(dir) > DateTime.UtcNow - TimeSpan.FromMinutes(10)) continue;
+            if (ServerRunsIn(dir)) continue;
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private static bool ServerRunsIn(string dir)
+    {
+        try
+        {
+            // The postmaster's pid is the file's first line. A server that was killed leaves it behind, and its pid may
+            // since belong to another process.
+            var pid = File.ReadLines(Path.Combine(dir, "data", "postmaster.pid")).FirstOrDefault();
+            return int.TryParse(pid, out var id) && File.ReadAllText($"/proc/{id}/comm").Trim() == "postgres";
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return true; // another user's server: not ours to remove
+        }
     }
 
     private static string StartArguments(string dir, int port) =>
