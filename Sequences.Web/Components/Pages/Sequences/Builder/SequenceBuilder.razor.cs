@@ -94,6 +94,10 @@ public sealed partial class SequenceBuilder : IDisposable
 
     protected override async Task OnParametersSetAsync()
     {
+        // Prerendering shows the loading bar only. The canvas needs the circuit anyway, and a prerendered document
+        // (list, properties, validation of every step) is work the server does twice and the browser lays out only
+        // to replace: it made the builder slower to become usable, not faster.
+        if (!RendererInfo.IsInteractive) return;
         // After the first save of a new sequence the route changes to its edit page: the document is already loaded.
         if (_loaded && Id == _loadedId) return;
         _loaded = false;
