@@ -120,7 +120,8 @@ public sealed class BenchRunner(BenchOptions options) : IAsyncDisposable
     private async Task BuilderAsync(CancellationToken ct)
     {
         var result = await BuilderScenario.RunAsync(Progress, ct);
-        var runs = string.Create(CultureInfo.InvariantCulture, $"median of {result.Runs} page loads after a warm-up");
+        var runs = string.Create(CultureInfo.InvariantCulture,
+            $"median of {result.Runs} page loads after {result.WarmUps} warm-up loads (server JIT {result.Jit.TotalMilliseconds:0} ms in the measured loads)");
         var errors = result.ValidationErrors == 0 ? "" : $"; {result.ValidationErrors} validation errors shown";
         _rows.Add(new ReportRow("builder-open", "sqlite", result.Steps, $"{Report.Ms(result.Open)} median", "< 1.5 s", result.Open < BuilderOpenTarget,
             $"in the page, navigation start to {result.Steps} step nodes on the canvas and the circuit interactive (interactive at {Report.Ms(result.Interactive)}); {Report.Ms(result.OpenWall)} as Playwright saw it; {runs}{errors}"));
