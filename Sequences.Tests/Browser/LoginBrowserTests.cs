@@ -5,7 +5,9 @@ namespace Sequences.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class LoginBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
 {
-    private static readonly LocatorAssertionsToBeVisibleOptions Visible = new() { Timeout = 15_000 };
+    // Generous: the whole suite runs at once on 2 cores, and this test once saw the leads page still empty at 15 s.
+    private const float Timeout = 30_000;
+    private static readonly LocatorAssertionsToBeVisibleOptions Visible = new() { Timeout = Timeout };
 
     [Fact]
     public async Task The_printed_demo_login_signs_in_and_shows_the_demo_sequence()
@@ -30,7 +32,7 @@ public sealed class LoginBrowserTests(BrowserApp app) : IClassFixture<BrowserApp
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("sequences"), FullPage = true });
 
         await page.GetByTestId("nav-leads").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("lead-row")).ToHaveCountAsync(5, new() { Timeout = 15_000 });
+        await Assertions.Expect(page.GetByTestId("lead-row")).ToHaveCountAsync(5, new() { Timeout = Timeout });
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("leads"), FullPage = true });
     }
 
