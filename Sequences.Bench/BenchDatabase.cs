@@ -18,6 +18,9 @@ public abstract class BenchDatabase : IAsyncDisposable
     /// <summary>Settles the database after a bulk load, as a running deployment would be settled (statistics, WAL).</summary>
     public abstract Task AfterBulkLoadAsync(CancellationToken ct);
 
+    /// <summary>The database server's main process, when it is a process of its own (PostgreSQL).</summary>
+    public virtual int? ServerPid => null;
+
     public abstract ValueTask DisposeAsync();
 
     public static async Task<BenchDatabase> CreateAsync(Provider provider, Func<Task<PostgresInstance>> postgres) => provider switch
@@ -118,6 +121,8 @@ public sealed class PostgresBenchDatabase : BenchDatabase
     public static async Task<PostgresBenchDatabase> CreateAsync(PostgresInstance server) => new(server, await server.CreateDatabaseAsync());
 
     public override Provider Provider => Provider.Postgres;
+
+    public override int? ServerPid => _server.PostmasterPid;
 
     public override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {

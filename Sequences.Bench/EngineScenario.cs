@@ -53,7 +53,7 @@ public static class EngineScenario
     public static async Task<EngineResult> MeasurePassAsync(BenchApp app, BenchSink sink, int leads, TimeSpan seed, WarmUp warm, CancellationToken ct)
     {
         sink.ResetCounters();
-        var meter = new CostMeter();
+        var meter = new CostMeter(app.Database.ServerPid);
         var result = await app.RunPassAsync(ct);
         var cost = meter.Stop();
         if (result.EmailsSent != leads || sink.Accepted != leads)

@@ -29,6 +29,22 @@ public sealed class PostgresInstance : IAsyncDisposable
         _port = port;
     }
 
+    /// <summary>The server's main process (the first line of its pid file); its backends are its children.</summary>
+    public int? PostmasterPid
+    {
+        get
+        {
+            try
+            {
+                return int.TryParse(File.ReadLines(Path.Combine(_dir, "data", "postmaster.pid")).FirstOrDefault(), out var pid) ? pid : null;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return null;
+            }
+        }
+    }
+
     public static async Task<PostgresInstance> StartAsync()
     {
         if (!File.Exists(Path.Combine(BinDir, "initdb")))

@@ -29,9 +29,12 @@ public sealed class CostMeter
     private readonly Stopwatch _watch;
     private readonly long? _written;
     private readonly TimeSpan _serverCpu;
+    private readonly int? _serverPid;
 
-    public CostMeter()
+    /// <param name="serverPid">The database server's main process, whose CPU (and its children's) is counted too.</param>
+    public CostMeter(int? serverPid = null)
     {
+        _serverPid = serverPid;
         GC.Collect();
         GC.WaitForPendingFinalizers();
         _allocated = GC.GetTotalAllocatedBytes(precise: true);
@@ -39,7 +42,7 @@ public sealed class CostMeter
         _pause = GC.GetTotalPauseDuration();
         _jit = System.Runtime.JitInfo.GetCompilationTime();
         _written = WrittenBytes();
-        _serverCpu = PostgresCpu();
+        _serverCpu = ServerCpu(serverPid);
         _cpu = Process.GetCurrentProcess().TotalProcessorTime;
         _watch = Stopwatch.StartNew();
     }
@@ -51,7 +54,7 @@ public sealed class CostMeter
         return new RunCost(_watch.Elapsed, cpu, GC.GetTotalAllocatedBytes(precise: true) - _allocated,
             GC.CollectionCount(0) - _gen0, GC.CollectionCount(1) - _gen1, GC.CollectionCount(2) - _gen2,
             GC.GetTotalPauseDuration() - _pause, System.Runtime.JitInfo.GetCompilationTime() - _jit, WrittenBytes() - _written,
-            PostgresCpu() - _serverCpu);
+            ServerCpu(_serverPid) - _serverCpu);
     }
 
     /// <summary>What this process has sent to storage (Linux's per-process I/O accounting; the SQLite database and
@@ -67,16 +70,16 @@ public sealed class CostMeter
         return null;
     }
 
-    /// <summary>CPU used so far by the PostgreSQL server's processes (the bench's throwaway server is the only one it
-    /// runs; none while SQLite runs): they share the 2 cores with the bench, and this shows how much of them.
-    /// Linux's per-process accounting, in USER_HZ ticks (100 per second).</summary>
-    private static TimeSpan PostgresCpu()
+    /// <summary>CPU used so far by the database server's main process and its children (PostgreSQL's backends and
+    /// background workers): they share the 2 cores with the bench, and this shows how much of them. Any other server
+    /// on the machine is left out. Linux's per-process accounting, in USER_HZ ticks (100 per second).</summary>
+    private static TimeSpan ServerCpu(int? serverPid)
     {
-        if (!Directory.Exists("/proc")) return TimeSpan.Zero;
+        if (serverPid is not { } server || !Directory.Exists("/proc")) return TimeSpan.Zero;
         long ticks = 0;
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out _)) continue;
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) continue;
             string stat;
             try
             {
@@ -86,10 +89,11 @@ public sealed class CostMeter
             {
                 continue; // the process ended meanwhile
             }
-            var (open, close) = (stat.IndexOf('('), stat.LastIndexOf(')'));
-            if (open < 0 || close < open || stat[(open + 1)..close] != "postgres") continue;
-            // After the name: state, ppid, ... ; utime and stime are the 14th and 15th fields of the whole line.
+            // After the name in parentheses: state, ppid, ...; utime and stime are the 14th and 15th fields of the line.
+            var close = stat.LastIndexOf(')');
+            if (close < 0) continue;
             var fields = stat[(close + 2)..].Split(' ');
+            if (pid != server && int.Parse(fields[1], CultureInfo.InvariantCulture) != server) continue;
             ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
         }
         return TimeSpan.FromSeconds(ticks / 100.0);
