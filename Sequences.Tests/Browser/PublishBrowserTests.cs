@@ -31,6 +31,7 @@ public sealed class PublishBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         await page.GotoAsync($"{app.BaseUrl}/sequences/{sequenceId}/edit");
         await Assertions.Expect(page.Locator("[data-testid=page-header][data-interactive=true]")).ToBeVisibleAsync(Visible);
         await Assertions.Expect(page.GetByTestId("version-badge")).ToHaveTextAsync("v1 live", new() { Timeout = Timeout });
+        await Assertions.Expect(page).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex(@"^Running [0-9a-f]{8} · Builder$"), new() { Timeout = Timeout });
         await Assertions.Expect(page.GetByTestId("version-note")).ToContainTextAsync("Changes you save to its steps go to a new draft version", Text);
 
         await page.GetByTestId("step-node").Nth(1).ClickAsync();
