@@ -73,7 +73,9 @@ public sealed class BuilderBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("builder"), FullPage = true });
 
         await page.GetByTestId("builder-save").ClickAsync();
-        await page.WaitForURLAsync("**/sequences/*/edit", new() { Timeout = Timeout });
+        // The builder moves to the new sequence's address in the page (no load): an assertion that polls sees it
+        // however early it happened, where WaitForURL could miss a change made before it began to listen.
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/sequences/[0-9a-f-]{36}/edit$"), new() { Timeout = Timeout });
         var builder = page.GetByTestId("sequence-builder");
         await Assertions.Expect(builder).ToHaveAttributeAsync("data-dirty", "false", Attribute);
         await Assertions.Expect(nodes.Nth(4)).ToHaveAttributeAsync("data-step-id", new System.Text.RegularExpressions.Regex("^[0-9a-f-]{36}$"), Attribute);
@@ -115,7 +117,7 @@ public sealed class BuilderBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         (await File.ReadAllTextAsync(file)).Should().Contain("\"format_version\": 1").And.Contain("Following up");
 
         await page.GetByTestId("sequence-import").SetInputFilesAsync(file);
-        await page.WaitForURLAsync(url => url.Contains("/edit") && !url.Contains(sequenceId.ToString()), new() { Timeout = Timeout });
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/sequences/(?!{sequenceId})[0-9a-f-]{{36}}/edit$"), new() { Timeout = Timeout });
         await Assertions.Expect(nodes).ToHaveCountAsync(5, Count);
         await Assertions.Expect(page.GetByTestId("sequence-name")).ToHaveValueAsync("Built in the browser", new() { Timeout = Timeout });
         await Assertions.Expect(condition.GetByTestId("step-node-branches")).ToContainTextAsync("No → step 5", Text);

@@ -72,7 +72,7 @@ public sealed class DashboardBrowserTests(BrowserApp app) : IClassFixture<Browse
         await page.GetByTestId("campaign-name-input").FillAsync("Webinar follow-up");
         await page.GetByTestId("campaign-create").ClickAsync();
         // Creating writes to the database the import has just written to: allow a slow commit (the server log is printed on failure).
-        await page.WaitForURLAsync("**/campaigns/*", new() { Timeout = 60_000 });
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/campaigns/[0-9a-f-]{36}$"), new() { Timeout = 60_000 });
         await Assertions.Expect(page.Locator("[data-testid=campaign-detail] [data-testid=page-header][data-interactive=true]")).ToBeVisibleAsync(Visible);
         var tag = page.GetByTestId("campaign-add-tag");
         await tag.FillAsync("webinar");
@@ -169,7 +169,8 @@ public sealed class DashboardBrowserTests(BrowserApp app) : IClassFixture<Browse
     private async Task NavAsync(IPage page, string navTestId, string path)
     {
         await page.GetByTestId(navTestId).ClickAsync();
-        await page.WaitForURLAsync($"**{path}");
+        // In-page navigation: polled, as a change made before a WaitForURL listens would be missed.
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(path) + "$"), new() { Timeout = 20_000 });
         await Assertions.Expect(page.Locator("[data-testid=page-header][data-interactive=true]")).ToBeVisibleAsync(Visible);
     }
 

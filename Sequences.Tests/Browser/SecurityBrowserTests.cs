@@ -36,7 +36,7 @@ public sealed class SecurityBrowserTests(BrowserApp app) : IClassFixture<Browser
         {
             // Client-side navigation only works over the live circuit (the websocket the policy must allow).
             await page.GetByTestId(nav).ClickAsync();
-            await page.WaitForURLAsync($"**{path}");
+            await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(path) + "$"), new() { Timeout = Timeout });
             await Assertions.Expect(page.Locator("[data-testid=page-header][data-interactive=true]")).ToBeVisibleAsync(Visible);
         }
 
@@ -46,7 +46,7 @@ public sealed class SecurityBrowserTests(BrowserApp app) : IClassFixture<Browser
 
         // A template preview renders inside its sandboxed srcdoc iframe.
         await page.GetByTestId("nav-templates").ClickAsync();
-        await page.WaitForURLAsync("**/templates");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/templates$"), new() { Timeout = Timeout });
         await page.GetByTestId("template-row").First.ClickAsync();
         var preview = page.FrameLocator("[data-testid=template-preview-html]").Locator("body");
         await Assertions.Expect(preview).Not.ToBeEmptyAsync(new() { Timeout = Timeout });
