@@ -39,6 +39,21 @@ public sealed class PostgresServer
     /// <summary>Stops the server as an operator's restart would (fast: open connections are terminated).</summary>
     public Task StopAsync() => RunAsPostgresAsync(_asRoot, "pg_ctl", $"-D {_dir}/data -m fast -w stop");
 
+    /// <summary>Stops a dedicated server, if it still runs, and deletes its folder, while the run still can: the exit
+    /// hook may not get to it.</summary>
+    public async Task RemoveAsync()
+    {
+        try
+        {
+            await StopAsync();
+        }
+        catch (InvalidOperationException)
+        {
+            // Left stopped by a test.
+        }
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
     /// <summary>Starts a stopped server again on the same port, so connection strings stay valid.</summary>
     public Task StartAgainAsync() => RunAsPostgresAsync(_asRoot, "pg_ctl", StartArguments(_dir, _port));
 

@@ -20,14 +20,7 @@ public sealed class DatabaseHiccupApp : PostgresApp
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        try
-        {
-            await PgServer.StopAsync();
-        }
-        catch (InvalidOperationException)
-        {
-            // Left stopped by a failed test: the process-exit hook removes its folder.
-        }
+        await PgServer.RemoveAsync();
     }
 }
 
