@@ -184,7 +184,6 @@ internal sealed class StoreCommand : IAsyncDisposable
 
     private ArraySegment<string> NamesOf(int count) => new(_names.Names, 0, count);
 
-
     private DbCommand NewCommand()
     {
         var command = _db.Database.GetDbConnection().CreateCommand();

@@ -51,7 +51,7 @@ public sealed class PostgresServer
         {
             // Left stopped by a test.
         }
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        DeleteFolder(_dir);
     }
 
     /// <summary>Starts a stopped server again on the same port, so connection strings stay valid.</summary>
@@ -112,8 +112,14 @@ public sealed class PostgresServer
             // A young folder may be another run's server being set up, before it has written its pid file.
             if (Directory.GetLastWriteTimeUtc(dir) > DateTime.UtcNow - TimeSpan.FromMinutes(10)) continue;
             if (ServerRunsIn(dir)) continue;
-            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            DeleteFolder(dir);
         }
+    }
+
+    /// <summary>Best effort: a folder that cannot go now is removed by a later run (<see cref="RemoveAbandoned"/>).</summary>
+    private static void DeleteFolder(string dir)
+    {
+        try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
     private static bool ServerRunsIn(string dir)
