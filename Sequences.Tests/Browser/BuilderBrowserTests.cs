@@ -48,7 +48,8 @@ public sealed class BuilderBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         // One step of each type, each dropped on empty canvas (to the right of the chain): they append in order.
         await DropAsync(page, "palette-email", 1);
         await page.GetByTestId("email-subject").FillAsync("Hello {{ lead.first_name }}");
-        await BodyAsync(page, "Nice to meet you.");
+        await BodyAsync(page, "Nice to meet you, ");
+        await InsertVariableAndTypeOnAsync(page, "{{ lead.first_name }}", ".");
         await Assertions.Expect(nodes.Nth(0).GetByTestId("step-node-detail")).ToHaveTextAsync("Hello {{ lead.first_name }}", new() { Timeout = Timeout });
 
         await DropAsync(page, "palette-delay", 2);
@@ -99,7 +100,7 @@ public sealed class BuilderBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         stored.Steps.Select(s => s.StepType).Should().Equal(StepType.Email, StepType.Delay, StepType.Condition, StepType.Email, StepType.Action);
         stored.Steps[2].ConditionValue!.OnFalse.Should().Be(stored.Steps[4].Id.ToString());
         stored.Steps[0].SubjectLine.Should().Be("Hello {{ lead.first_name }}");
-        stored.Steps[0].BodyHtml.Should().Be("<p>Nice to meet you.</p>");
+        stored.Steps[0].BodyHtml.Should().Be("<p>Nice to meet you, {{ lead.first_name }}.</p>");
 
         // Preview with a real lead: her name in the rendered subject.
         await page.GetByTestId("preview-open").ClickAsync();
@@ -131,6 +132,21 @@ public sealed class BuilderBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         var editor = page.GetByTestId("email-body");
         await Assertions.Expect(editor).ToHaveAttributeAsync("data-ready", "true", new() { Timeout = Timeout });
         await editor.Locator(".ProseMirror").FillAsync(text);
+    }
+
+    /// <summary>Picks a variable from the body's menu and types on at once, before the browser's next frame: the
+    /// menu had the focus, and the keys must still go into the body, after the variable.</summary>
+    private static async Task InsertVariableAndTypeOnAsync(IPage page, string variable, string text)
+    {
+        await page.GetByTestId("variable-picker").ClickAsync();
+        var item = page.Locator($"[data-testid=variable-item][data-variable='{variable}']");
+        await Assertions.Expect(item).ToBeVisibleAsync(Visible);
+        await AnimationFrames.HoldAsync(page);
+        await item.ClickAsync();
+        await Assertions.Expect(page.GetByTestId("email-body").Locator(".ProseMirror")).ToContainTextAsync(variable, Text);
+        await page.Keyboard.TypeAsync(text);
+        await AnimationFrames.ReleaseAsync(page);
+        await Assertions.Expect(page.GetByTestId("email-body").Locator(".ProseMirror")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(variable + text) + "$"), new() { Timeout = Timeout });
     }
 
     private static async Task DropAsync(IPage page, string paletteTestId, int expectedNodes)

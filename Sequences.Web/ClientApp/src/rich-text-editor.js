@@ -49,6 +49,13 @@ export function create(element, dotnet, html, readOnly) {
         },
     });
 
+    // TipTap's focus() gives the focus back on the next animation frame. A key typed before that frame went to what
+    // had the focus, the chip or button just clicked: it was lost, and a space or Enter clicked that chip again.
+    // The view's own focus() is immediate and puts the caret back where the selection was.
+    const focusNow = () => {
+        if (!editor.view.hasFocus()) editor.view.focus();
+    };
+
     return {
         setContent(value) {
             const next = value ?? '';
@@ -60,12 +67,15 @@ export function create(element, dotnet, html, readOnly) {
             editor.setEditable(!!editable, false);
         },
         insertText(text) {
+            focusNow();
             // Plain text, not HTML: "{{ lead.first_name }}" must land as typed characters.
             editor.chain().focus().insertContent({ type: 'text', text }).run();
         },
         run(command) {
             const apply = COMMANDS[command];
-            if (apply) apply(editor.chain().focus()).run();
+            if (!apply) return;
+            focusNow();
+            apply(editor.chain().focus()).run();
         },
         getHtml() {
             return htmlOf(editor);
