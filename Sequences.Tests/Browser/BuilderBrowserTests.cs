@@ -69,6 +69,8 @@ public sealed class BuilderBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         await DragAsync(page, condition.GetByTestId("port-no"), page.Locator("[data-testid=step-node][data-step-type=action]"));
         await Assertions.Expect(condition.GetByTestId("step-node-branches")).ToContainTextAsync("No → step 5", Text);
 
+        await LinksMeetTheirPortsAsync(page, 6);
+
         await Assertions.Expect(page.GetByTestId("validation-panel")).ToHaveAttributeAsync("data-errors", "0", Attribute);
         await Assertions.Expect(page.GetByTestId("sequence-start")).ToBeEnabledAsync(new() { Timeout = Timeout });
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("builder"), FullPage = true });
@@ -93,6 +95,7 @@ public sealed class BuilderBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         await Assertions.Expect(nodes.Nth(0).GetByTestId("step-node-detail")).ToHaveTextAsync("Hello {{ lead.first_name }}");
         await Assertions.Expect(nodes.Nth(1).GetByTestId("step-node-wait")).ToHaveTextAsync("Wait 3 days 4 hours");
         await Assertions.Expect(condition.GetByTestId("step-node-branches")).ToContainTextAsync("No → step 5");
+        await LinksMeetTheirPortsAsync(page, 6);
         await nodes.Nth(1).ClickAsync();
         await Assertions.Expect(page.GetByTestId("delay-days")).ToHaveValueAsync("3", new() { Timeout = Timeout });
 
@@ -147,6 +150,37 @@ public sealed class BuilderBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         await page.Keyboard.TypeAsync(text);
         await AnimationFrames.ReleaseAsync(page);
         await Assertions.Expect(page.GetByTestId("email-body").Locator(".ProseMirror")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(variable + text) + "$"), new() { Timeout = Timeout });
+    }
+
+    /// <summary>Every arrow on the canvas leaves its step at the port the page draws and points at a step's way-in
+    /// port: the server places ports from the sizes builder.css fixes instead of measuring them in the browser.</summary>
+    private static async Task LinksMeetTheirPortsAsync(IPage page, int links)
+    {
+        var problems = await page.GetByTestId("builder-canvas").EvaluateAsync<string[]>("""
+            canvas => {
+                const layer = canvas.querySelector('.diagram-html-layer').getBoundingClientRect();
+                const at = (r, side) => side === 'right' ? [r.right - layer.left, r.top + r.height / 2 - layer.top]
+                    : side === 'top' ? [r.left + r.width / 2 - layer.left, r.top - layer.top]
+                    : [r.left + r.width / 2 - layer.left, r.bottom - layer.top];
+                const near = (a, b) => Math.abs(a[0] - b[0]) <= 1.5 && Math.abs(a[1] - b[1]) <= 1.5;
+                const ways = [...canvas.querySelectorAll('.diagram-port.top')].map(p => at(p.getBoundingClientRect(), 'top'));
+                const problems = [];
+                const groups = [...canvas.querySelectorAll('g.diagram-link')];
+                for (const g of groups) {
+                    const id = g.dataset.linkId;
+                    const [node, kind] = id === 'start' ? ['start', 'next'] : [id.slice(0, 36), id.slice(37)];
+                    const port = canvas.querySelector(`[data-node-id="${node}"] ` + (kind === 'yes' ? '.port-yes' : kind === 'no' ? '.port-no' : '.diagram-port.bottom'));
+                    const start = g.querySelector('path').getAttribute('d').match(/^M\s*([-\d.]+)[ ,]+([-\d.]+)/).slice(1).map(Number);
+                    const expected = at(port.getBoundingClientRect(), kind === 'no' ? 'right' : 'bottom');
+                    if (!near(start, expected)) problems.push(`${id} starts at ${start} but its port is at ${expected}`);
+                    const [, x, y, angle] = g.querySelector('g[transform]').getAttribute('transform').match(/translate\(([-\d.]+),\s*([-\d.]+)\)\s*rotate\(([-\d.]+)\)/).map(Number);
+                    const tip = [x + 10 * Math.cos(angle * Math.PI / 180), y + 10 * Math.sin(angle * Math.PI / 180)];
+                    if (!ways.some(w => near(tip, w))) problems.push(`${id} points at ${tip}, on no step's way-in port`);
+                }
+                return [`${groups.length} links`, ...problems];
+            }
+            """);
+        problems.Should().Equal([$"{links} links"], "every arrow joins the ports drawn on the page");
     }
 
     private static async Task DropAsync(IPage page, string paletteTestId, int expectedNodes)

@@ -17,12 +17,54 @@ public sealed class StepPortModel(NodeModel parent, PortAlignment alignment, Por
         && (other is StepNodeModel node && node != Parent || other is StepPortModel { Role: PortRole.In } port && port.Parent != Parent);
 }
 
+/// <summary>
+/// Where the builder's nodes and ports are, from the sizes builder.css fixes. Blazor.Diagrams would otherwise measure
+/// them in the browser: a round trip per port, then a size report per node, which measures every port again. On a
+/// long sequence that was hundreds of messages before the canvas settled. A browser test checks these against the page.
+/// </summary>
+internal static class CanvasGeometry
+{
+    public static readonly Size StartSize = new(DiagramMapper.StartWidth, DiagramMapper.StartHeight);
+    public static readonly Size StepSize = new(DiagramMapper.NodeWidth, DiagramMapper.NodeHeight);
+
+    // A step's ports sit on the edges of its padding box, inside a 1 px border with a 5 px left stripe.
+    private const double StepBorder = 1;
+    private const double StepStripe = 5;
+    private const double Port = 14;
+    private const double BranchPort = 22;
+
+    /// <summary>Gives the node its fixed size and its ports their place (the node sets ControlledSize, which only its
+    /// constructor may), so that nothing is measured.</summary>
+    public static void Place(NodeModel node, Size size)
+    {
+        node.Size = size;
+        var stepNode = node is StepNodeModel;
+        var (left, top) = stepNode ? (StepStripe, StepBorder) : (0, 0);
+        var (width, height) = stepNode ? (size.Width - StepStripe - StepBorder, size.Height - 2 * StepBorder) : (size.Width, size.Height);
+        foreach (var port in node.Ports.OfType<StepPortModel>())
+        {
+            var diameter = port.Role is PortRole.Yes or PortRole.No ? BranchPort : Port;
+            var (x, y) = port.Alignment switch
+            {
+                PortAlignment.Top => (left + width / 2, top),
+                PortAlignment.Right => (left + width, top + height / 2),
+                _ => (left + width / 2, top + height),
+            };
+            port.Size = new Size(diameter, diameter);
+            port.Position = new Point(node.Position.X + x - diameter / 2, node.Position.Y + y - diameter / 2);
+            port.Initialized = true;
+        }
+    }
+}
+
 /// <summary>The "Start" node every chain hangs from.</summary>
 public sealed class StartNodeModel : NodeModel
 {
     public StartNodeModel(Point position) : base("start", position)
     {
         Out = (StepPortModel)AddPort(new StepPortModel(this, PortAlignment.Bottom, PortRole.Next));
+        ControlledSize = true;
+        CanvasGeometry.Place(this, CanvasGeometry.StartSize);
     }
 
     public StepPortModel Out { get; }
@@ -45,6 +87,8 @@ public sealed class StepNodeModel : NodeModel
         {
             Next = (StepPortModel)AddPort(new StepPortModel(this, PortAlignment.Bottom, PortRole.Next));
         }
+        ControlledSize = true;
+        CanvasGeometry.Place(this, CanvasGeometry.StepSize);
     }
 
     public StepDraft Step { get; }
