@@ -70,6 +70,16 @@ public sealed class BuilderBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         await Assertions.Expect(condition.GetByTestId("step-node-branches")).ToContainTextAsync("No → step 5", Text);
 
         await LinksMeetTheirPortsAsync(page, 6);
+        // Moved off the chain, a step keeps its place in the order, and its arrows follow it.
+        var action = page.Locator("[data-testid=step-node][data-step-type=action]");
+        var before = (await action.BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(before.X + 40, before.Y + 30);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(before.X + 400, before.Y + 60, new() { Steps = 12 });
+        await page.Mouse.UpAsync();
+        await Assertions.Expect(action).ToHaveAttributeAsync("data-step-index", "4", Attribute);
+        (await action.BoundingBoxAsync())!.X.Should().BeApproximately(before.X + 360, 2);
+        await LinksMeetTheirPortsAsync(page, 6);
 
         await Assertions.Expect(page.GetByTestId("validation-panel")).ToHaveAttributeAsync("data-errors", "0", Attribute);
         await Assertions.Expect(page.GetByTestId("sequence-start")).ToBeEnabledAsync(new() { Timeout = Timeout });
