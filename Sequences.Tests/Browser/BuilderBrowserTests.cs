@@ -155,7 +155,7 @@ public sealed class BuilderBrowserTests(BrowserApp app) : IClassFixture<BrowserA
     {
         var body = page.GetByTestId("email-body").Locator(".ProseMirror");
         await AnimationFrames.HoldAsync(page);
-        await page.GetByTestId("email-variables").Locator($"[data-variable='{variable}']").ClickAsync();
+        (await Pointer.ClickNotingFocusAsync(page, page.GetByTestId("email-variables").Locator($"[data-variable='{variable}']"))).Should().Be("rich-text-content");
         await Assertions.Expect(body).ToContainTextAsync(variable, Text);
         await page.Keyboard.TypeAsync(text);
         await AnimationFrames.ReleaseAsync(page);
