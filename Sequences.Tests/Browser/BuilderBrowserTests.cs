@@ -60,7 +60,8 @@ public sealed class BuilderBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         await DropAsync(page, "palette-condition", 3);
         await DropAsync(page, "palette-email", 4);
         await page.GetByTestId("email-subject").FillAsync("Following up");
-        await BodyAsync(page, "Any thoughts?");
+        await BodyAsync(page, "Any thoughts, ");
+        await InsertVariableAndTypeOnAsync(page, "{{ lead.name }}", "?", keyboard: true);
         await DropAsync(page, "palette-action", 5);
 
         // Draw the condition's no-branch onto the action: it skips the follow-up email.
@@ -149,13 +150,25 @@ public sealed class BuilderBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         await editor.Locator(".ProseMirror").FillAsync(text);
     }
 
-    /// <summary>Clicks a variable chip over the body and types on at once, before the browser's next frame: the
-    /// keys must go into the body, after the variable, and the body keeps the focus once the frames have run.</summary>
-    private static async Task InsertVariableAndTypeOnAsync(IPage page, string variable, string text)
+    /// <summary>Clicks a variable chip over the body (or presses Enter on it) and types on at once, before the browser's
+    /// next frame: the keys must go into the body, after the variable, and the body keeps the focus once the frames
+    /// have run.</summary>
+    private static async Task InsertVariableAndTypeOnAsync(IPage page, string variable, string text, bool keyboard = false)
     {
         var body = page.GetByTestId("email-body").Locator(".ProseMirror");
-        await AnimationFrames.HoldAsync(page);
-        (await Pointer.ClickNotingFocusAsync(page, page.GetByTestId("email-variables").Locator($"[data-variable='{variable}']"))).Should().Be("rich-text-content");
+        var chip = page.GetByTestId("email-variables").Locator($"[data-variable='{variable}']");
+        if (keyboard)
+        {
+            // From the keyboard the chip has the focus, and the insert must hand it back to the body at once.
+            await chip.FocusAsync();
+            await AnimationFrames.HoldAsync(page);
+            await page.Keyboard.PressAsync("Enter");
+        }
+        else
+        {
+            await AnimationFrames.HoldAsync(page);
+            (await Pointer.ClickNotingFocusAsync(page, chip)).Should().Be("rich-text-content");
+        }
         await Assertions.Expect(body).ToContainTextAsync(variable, Text);
         await page.Keyboard.TypeAsync(text);
         await AnimationFrames.ReleaseAsync(page);
