@@ -24,23 +24,20 @@ public sealed class StepPortModel(NodeModel parent, PortAlignment alignment, Por
 /// </summary>
 internal static class CanvasGeometry
 {
-    public static readonly Size StartSize = new(DiagramMapper.StartWidth, DiagramMapper.StartHeight);
-    public static readonly Size StepSize = new(DiagramMapper.NodeWidth, DiagramMapper.NodeHeight);
-
     // A step's ports sit on the edges of its padding box, inside a 1 px border with a 5 px left stripe.
     private const double StepBorder = 1;
     private const double StepStripe = 5;
     private const double Port = 14;
     private const double BranchPort = 22;
 
-    /// <summary>Gives the node its fixed size and its ports their place (the node sets ControlledSize, which only its
-    /// constructor may), so that nothing is measured.</summary>
-    public static void Place(NodeModel node, Size size)
+    /// <summary>Gives the node (a step or the start) its fixed size and its ports their place, so that nothing is
+    /// measured. The node itself sets ControlledSize, which only its constructor may.</summary>
+    public static void Place(NodeModel node)
     {
-        node.Size = size;
-        var stepNode = node is StepNodeModel;
-        var (left, top) = stepNode ? (StepStripe, StepBorder) : (0, 0);
-        var (width, height) = stepNode ? (size.Width - StepStripe - StepBorder, size.Height - 2 * StepBorder) : (size.Width, size.Height);
+        var step = node is StepNodeModel;
+        node.Size = step ? new Size(DiagramMapper.NodeWidth, DiagramMapper.NodeHeight) : new Size(DiagramMapper.StartWidth, DiagramMapper.StartHeight);
+        var (left, top) = step ? (StepStripe, StepBorder) : (0, 0);
+        var (width, height) = step ? (node.Size.Width - StepStripe - StepBorder, node.Size.Height - 2 * StepBorder) : (node.Size.Width, node.Size.Height);
         foreach (var port in node.Ports.OfType<StepPortModel>())
         {
             var diameter = port.Role is PortRole.Yes or PortRole.No ? BranchPort : Port;
@@ -64,7 +61,7 @@ public sealed class StartNodeModel : NodeModel
     {
         Out = (StepPortModel)AddPort(new StepPortModel(this, PortAlignment.Bottom, PortRole.Next));
         ControlledSize = true;
-        CanvasGeometry.Place(this, CanvasGeometry.StartSize);
+        CanvasGeometry.Place(this);
     }
 
     public StepPortModel Out { get; }
@@ -88,7 +85,7 @@ public sealed class StepNodeModel : NodeModel
             Next = (StepPortModel)AddPort(new StepPortModel(this, PortAlignment.Bottom, PortRole.Next));
         }
         ControlledSize = true;
-        CanvasGeometry.Place(this, CanvasGeometry.StepSize);
+        CanvasGeometry.Place(this);
     }
 
     public StepDraft Step { get; }
