@@ -25,6 +25,9 @@ public sealed record BenchSequence(Guid TenantId, Guid SequenceId, Guid StepId, 
 /// </summary>
 public sealed class BenchApp : IAsyncDisposable
 {
+    public const string TrackingBaseUrl = "https://sequences.test";
+    public const string SigningKey = "bench-signing-key-0123456789abcdef";
+
     private readonly ServiceProvider _services;
     private int _seedBatches;
 
@@ -51,8 +54,8 @@ public sealed class BenchApp : IAsyncDisposable
             ["Email:Smtp:Port"] = sink.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Email:Smtp:Security"] = "none",
             ["Email:DefaultFrom"] = "charles@sequences.test",
-            ["Tracking:BaseUrl"] = "https://sequences.test",
-            ["Tracking:SigningKey"] = "bench-signing-key-0123456789abcdef",
+            ["Tracking:BaseUrl"] = TrackingBaseUrl,
+            ["Tracking:SigningKey"] = SigningKey,
             ["Sequences:Engine:SchedulerEnabled"] = "false",
         };
         // Environment variables (Sequences__Engine__Parallelism=...) override, to try other tunings.
