@@ -84,6 +84,14 @@ public sealed class CampaignPagesTests : IAsyncLifetime
         page.WaitForAssertion(() => page.Find("[data-testid=campaign-add-result]").TextContent.Should().StartWith("2 lead(s) added"), Wait);
         page.WaitForAssertion(() => page.Find("[data-testid=campaign-lead-count]").GetAttribute("data-value").Should().Be("2"), Wait);
         page.FindAll("[data-testid=campaign-lead-row]").Should().HaveCount(2);
+        // Both matching leads are in now: the button offers nothing more to add, and says why.
+        page.WaitForAssertion(() => page.Find("[data-testid=campaign-add-count]").GetAttribute("data-value").Should().Be("0"), Wait);
+        page.Find("[data-testid=campaign-add-count]").TextContent.Trim().Should().Be("All 2 matching leads are already in this campaign.");
+        page.Find("[data-testid=campaign-add-leads]").HasAttribute("disabled").Should().BeTrue();
+        await page.Find("input[data-testid=campaign-add-tag]").ChangeAsync(new ChangeEventArgs { Value = "" });
+        page.WaitForAssertion(() => page.Find("[data-testid=campaign-add-count]").GetAttribute("data-value").Should().Be("1"), Wait);
+        page.Find("[data-testid=campaign-add-count]").TextContent.Trim().Should().StartWith("3 leads match, 2 already in this campaign.");
+        page.Find("[data-testid=campaign-add-leads]").TextContent.Trim().Should().Be("Add 1 lead");
 
         // Only leads whose email starts with "ceo" enter.
         var form = page.FindComponent<AssignSequenceForm>();
