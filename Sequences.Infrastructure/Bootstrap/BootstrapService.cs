@@ -7,6 +7,7 @@ using Sequences.Core.Campaigns;
 using Sequences.Core.Leads;
 using Sequences.Core.Sequences;
 using Sequences.Core.Tenants;
+using Sequences.Infrastructure.Campaigns;
 using Sequences.Infrastructure.Identity;
 using Sequences.Infrastructure.Persistence;
 using Sequences.Infrastructure.Sequences;
@@ -33,6 +34,7 @@ public sealed class BootstrapService(
     ApiKeyService apiKeys,
     TenantContext tenantContext,
     SequenceService sequences,
+    CampaignService campaigns,
     ILogger<BootstrapService> logger)
 {
     public const string DemoEmail = "demo@sequences.local";
@@ -113,7 +115,7 @@ public sealed class BootstrapService(
                     SubjectLine = "Quick question, {{ lead.first_name }}",
                     BodyHtml = "<p>Hi {{ lead.first_name }},</p><p>Teams like {{ lead.company }} use us to follow up on time. Worth a chat?</p><p>{{ user.name }}</p>",
                 },
-                new StepInput { StepType = StepType.Condition, Name = "Replied?", DelayDays = 2, ConditionType = ConditionType.IfNotReplied, SendTime = "10:00" },
+                new StepInput { StepType = StepType.Condition, Name = "No reply yet?", DelayDays = 2, ConditionType = ConditionType.IfNotReplied, SendTime = "10:00" },
                 new StepInput
                 {
                     StepType = StepType.Email, Name = "Follow-up",
@@ -142,7 +144,9 @@ public sealed class BootstrapService(
         var campaign = new Campaign { Name = "Demo campaign", Description = "The demo leads, assigned to the demo sequence." };
         db.Campaigns.Add(campaign);
         db.CampaignLeads.AddRange(leads.Select(l => new CampaignLead { CampaignId = campaign.Id, LeadId = l.Id, AddedAt = DateTime.UtcNow }));
-        db.CampaignSequences.Add(new CampaignSequence { CampaignId = campaign.Id, SequenceId = sequence.Id, EnrollExisting = false });
         await db.SaveChangesAsync(ct);
+        // Enrolled, as a person would enroll them: starting the demo sequence then mails its five leads (to the outbox)
+        // instead of starting with nobody in it.
+        await campaigns.AssignSequenceAsync(campaign.Id, new AssignSequenceInput(sequence.Id, EnrollExisting: true, Criteria: null), ct);
     }
 }

@@ -96,23 +96,25 @@ public sealed class DashboardBrowserTests(BrowserApp app) : IClassFixture<Browse
         await GoAsync(page, $"/sequences/{sequenceId}");
         await page.GetByTestId("sequence-start").ClickAsync();
         await Assertions.Expect(page.GetByTestId("sequence-detail")).ToHaveAttributeAsync("data-status", "active", Attribute);
+        await Assertions.Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Started: 53 enrolled leads are scheduled.", Text);
 
-        // 4. Run the queue from /queue.
+        // 4. Run the queue from /queue: the 48 campaign leads and the five demo leads, enrolled since the demo was made.
         await NavAsync(page, "nav-queue", "/queue");
-        await Assertions.Expect(page.GetByTestId("queue-due")).ToHaveAttributeAsync("data-value", "48", Attribute);
+        await Assertions.Expect(page.GetByTestId("queue-due")).ToHaveAttributeAsync("data-value", "53", Attribute);
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("queue-before"), FullPage = true });
         await page.GetByTestId("queue-run-now").ClickAsync();
         var run = page.GetByTestId("queue-run-result");
         await Assertions.Expect(run).ToBeVisibleAsync(new() { Timeout = 60_000 });
-        await Assertions.Expect(run).ToHaveAttributeAsync("data-sent", "48");
+        await Assertions.Expect(run).ToHaveAttributeAsync("data-sent", "53");
         await Assertions.Expect(page.GetByTestId("queue-due")).ToHaveAttributeAsync("data-value", "0", Attribute);
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("queue"), FullPage = true });
 
         // 5. The outbox fills.
         await NavAsync(page, "nav-outbox", "/outbox");
         var rows = page.GetByTestId("outbox-row");
-        await Assertions.Expect(rows).ToHaveCountAsync(48, new() { Timeout = Timeout });
-        await Assertions.Expect(page.Locator("[data-testid=outbox-row][data-status=sent]")).ToHaveCountAsync(48);
+        await Assertions.Expect(page.GetByTestId("outbox-grid")).ToHaveAttributeAsync("data-total", "53", Attribute);
+        await Assertions.Expect(rows).ToHaveCountAsync(50, new() { Timeout = Timeout }); // the first page
+        await Assertions.Expect(page.Locator("[data-testid=outbox-row][data-status=sent]")).ToHaveCountAsync(50);
         await Assertions.Expect(rows.First.GetByTestId("outbox-subject")).ToContainTextAsync("Quick question, ");
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("outbox"), FullPage = true });
         await page.GetByTestId("outbox-search").FillAsync("lead07@");
@@ -123,10 +125,10 @@ public sealed class DashboardBrowserTests(BrowserApp app) : IClassFixture<Browse
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("outbox-message") });
         await page.GetByTestId("outbox-detail-close").ClickAsync();
 
-        // 6. The funnel shows 48 sent.
+        // 6. The funnel shows 53 sent.
         await GoAsync(page, $"/sequences/{sequenceId}");
-        await Assertions.Expect(page.GetByTestId("funnel-chart")).ToHaveAttributeAsync("data-sent", "48", Attribute);
-        await Assertions.Expect(page.GetByTestId("funnel-sent")).ToHaveAttributeAsync("data-value", "48");
+        await Assertions.Expect(page.GetByTestId("funnel-chart")).ToHaveAttributeAsync("data-sent", "53", Attribute);
+        await Assertions.Expect(page.GetByTestId("funnel-sent")).ToHaveAttributeAsync("data-value", "53");
         await Assertions.Expect(page.GetByTestId("funnel-chart").Locator("svg").First).ToBeVisibleAsync(Visible);
         await Assertions.Expect(page.GetByTestId("enrolled-row")).ToHaveCountAsync(25, new() { Timeout = Timeout });
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("sequence-detail"), FullPage = true });
@@ -144,7 +146,7 @@ public sealed class DashboardBrowserTests(BrowserApp app) : IClassFixture<Browse
         await Assertions.Expect(state).ToHaveAttributeAsync("data-status", "active", Attribute);
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("lead-detail"), FullPage = true });
 
-        app.Smtp.Messages.Should().HaveCount(48);
+        app.Smtp.Messages.Should().HaveCount(53);
     }
 
     [Fact]

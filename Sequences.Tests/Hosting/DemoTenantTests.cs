@@ -37,6 +37,7 @@ public sealed class DemoTenantTests(DemoApp app) : IClassFixture<DemoApp>
         var campaigns = await (await client.GetAsync("/api/campaigns")).ReadAsync<System.Text.Json.Nodes.JsonObject>();
         campaigns["items"]![0]!["lead_count"]!.GetValue<int>().Should().Be(5);
 
+        sequences["items"]![0]!["enrolled"]!.GetValue<int>().Should().Be(5, "the demo campaign's leads are enrolled, so starting the demo mails them");
         var sequenceId = sequences["items"]![0]!["id"]!.GetValue<string>();
         var validation = await (await client.GetAsync($"/api/sequences/{sequenceId}/validate")).ReadAsync<System.Text.Json.Nodes.JsonObject>();
         validation["valid"]!.GetValue<bool>().Should().BeTrue("the demo sequence can be started as shipped: " + validation.ToJsonString());

@@ -132,6 +132,10 @@ public sealed class SequenceDetailPageTests : IAsyncLifetime
         var page = _context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, good.Id));
         page.WaitForAssertion(() => page.Find("[data-testid=sequence-start]").Click(), Wait);
         page.WaitForAssertion(() => page.Find("[data-testid=sequence-detail]").GetAttribute("data-status").Should().Be("active"), Wait);
+        // Nobody is enrolled: starting sends nothing, and the message says so instead of "leads are scheduled".
+        var shown = _context.Bunit.Services.GetRequiredService<ISnackbar>().ShownSnackbars.Select(s => (s.Message, s.Severity));
+        shown.Should().ContainSingle().Which.Should().Be(
+            ("Started. No leads are enrolled yet: assign the sequence to a campaign, or enroll leads from the Leads page.", Severity.Info));
         page.Find("[data-testid=sequence-pause]").Click();
         page.WaitForAssertion(() => page.Find("[data-testid=sequence-detail]").GetAttribute("data-status").Should().Be("paused"), Wait);
 

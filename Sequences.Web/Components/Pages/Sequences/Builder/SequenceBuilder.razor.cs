@@ -366,7 +366,8 @@ public sealed partial class SequenceBuilder : IDisposable
         {
             var started = await Lifecycle.StartAsync(_id!.Value);
             _status = started.Status;
-            Snackbar.Add("Started: enrolled leads are scheduled.", Severity.Success);
+            var (text, severity) = StartedMessage.For(await Lifecycle.ProgressAsync(_id!.Value));
+            Snackbar.Add(text, severity);
         }
         catch (UnprocessableException ex)
         {
