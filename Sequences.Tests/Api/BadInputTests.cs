@@ -28,6 +28,7 @@ public abstract class BadInputTests(SequencesApp app) : ApiTestBase(app)
         { """{"step_type":"email","variants":[{"variant":"A","weight":-1}]}""", "variants[0].weight" },
         { """{}""", "step_type" },
         { """{"step_type":"email",""", "body" },
+        { """{"step_type":""", "body" }, // breaks off after a name: still the body's fault, not step_type's
         { """[1,2,3]""", "body" },
     };
 
@@ -44,6 +45,18 @@ public abstract class BadInputTests(SequencesApp app) : ApiTestBase(app)
         await ExpectProblemAsync(put, HttpStatusCode.BadRequest, field);
 
         (await A.GetStringAsync($"/api/sequences/{Id(sequence)}")).Should().Be(before);
+    }
+
+    [Fact]
+    public async Task A_body_that_breaks_off_is_reported_as_bad_json_where_it_breaks_and_nothing_is_stored()
+    {
+        var before = await A.GetStringAsync("/api/leads");
+        var problem = await ExpectProblemAsync(await A.PostRawAsync("/api/leads", """{"email":"""), HttpStatusCode.BadRequest, "body");
+
+        problem["detail"]!.GetValue<string>().Should().Be("The body is not valid JSON: it breaks off or has a syntax error at line 1, position 10.");
+        var wrongType = await ExpectProblemAsync(await A.PostRawAsync("/api/leads", """{"email":5}"""), HttpStatusCode.BadRequest, "email");
+        wrongType["detail"]!.GetValue<string>().Should().Be("email has a value of the wrong type or format.");
+        (await A.GetStringAsync("/api/leads")).Should().Be(before);
     }
 
     [Fact]

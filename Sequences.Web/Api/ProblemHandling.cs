@@ -18,7 +18,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             NotFoundException e => Problems.Create(StatusCodes.Status404NotFound, "Not found", e.Message),
             ConflictException e => Problems.Create(StatusCodes.Status409Conflict, "Conflict", e.Message),
             BadHttpRequestException e => FromBadRequest(e),
-            JsonException e => Problems.Validation([ValidationIssue.Error(Problems.FieldFromPath(e.Path), "invalid_json", Problems.JsonMessage(e))]),
+            JsonException e => Problems.Json(e),
             _ => null,
         };
         if (problem is null)
@@ -34,8 +34,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
     {
         if (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
             return Problems.Create(413, "Payload too large", "The request body is larger than 1 MB.");
-        if (e.InnerException is JsonException json)
-            return Problems.Validation([ValidationIssue.Error(Problems.FieldFromPath(json.Path), "invalid_json", Problems.JsonMessage(json))]);
+        if (e.InnerException is JsonException json) return Problems.Json(json);
         return Problems.Create(e.StatusCode, "Bad request", e.Message);
     }
 }
@@ -67,12 +66,18 @@ public static class Problems
         return path.StartsWith("$.") ? path[2..] : path.TrimStart('$');
     }
 
-    public static string JsonMessage(JsonException e)
+    /// <summary>A body that could not be read: not JSON at all (the reader failed, wherever it stopped) concerns the
+    /// body; JSON with a value of the wrong type concerns that value's field.</summary>
+    public static ProblemDetails Json(JsonException e)
     {
+        // System.Text.Json wraps the reader's own exception (a JsonException) when the text is not JSON.
+        if (e.InnerException is JsonException && e.LineNumber is { } line && e.BytePositionInLine is { } position)
+            return Validation([ValidationIssue.Error("body", "invalid_json",
+                $"The body is not valid JSON: it breaks off or has a syntax error at line {line + 1}, position {position + 1}.")]);
         var field = FieldFromPath(e.Path);
-        return field == "body"
+        return Validation([ValidationIssue.Error(field, "invalid_json", field == "body"
             ? "The body is not valid JSON of the expected shape."
-            : $"{field} has a value of the wrong type or format.";
+            : $"{field} has a value of the wrong type or format.")]);
     }
 }
 
