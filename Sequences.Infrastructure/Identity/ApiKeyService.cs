@@ -1,6 +1,8 @@
+using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Sequences.Infrastructure.Persistence;
 
 namespace Sequences.Infrastructure.Identity;
@@ -8,8 +10,12 @@ namespace Sequences.Infrastructure.Identity;
 public sealed record ApiKeyOwner(Guid TenantId, Guid UserId, Guid KeyId);
 
 /// <summary>Issues and checks API keys; only SHA-256 hashes are stored, so a leaked table leaks no key.</summary>
-public sealed class ApiKeyService(IDbContextFactory<SequencesDbContext> contexts, TimeProvider clock)
+public sealed class ApiKeyService(IDbContextFactory<SequencesDbContext> contexts, TimeProvider clock, ILogger<ApiKeyService> logger)
 {
+    /// <summary>How fresh "last used" is: every API call checks its key, and writing the time on each would turn a busy
+    /// integration's every read into a write.</summary>
+    public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
+
     public static string NewKey() => "sk_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
 
     public static string Hash(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key))).ToLowerInvariant();
@@ -61,9 +67,29 @@ public sealed class ApiKeyService(IDbContextFactory<SequencesDbContext> contexts
         if (string.IsNullOrWhiteSpace(key) || key.Length > 200) return null;
         var hash = Hash(key);
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.ApiKeys.AsNoTracking()
+        var found = await db.ApiKeys.AsNoTracking()
             .Where(k => k.KeyHash == hash && k.RevokedAt == null)
-            .Select(k => new ApiKeyOwner(k.TenantId, k.UserId, k.Id))
+            .Select(k => new { Owner = new ApiKeyOwner(k.TenantId, k.UserId, k.Id), k.LastUsedAt })
             .FirstOrDefaultAsync(ct);
+        if (found is null) return null;
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (found.LastUsedAt is not { } last || now - last >= LastUsedResolution) await MarkUsedAsync(db, found.Owner.KeyId, now, ct);
+        return found.Owner;
+    }
+
+    /// <summary>Bookkeeping only: a write that fails (a busy database) must not fail the call the key is for.</summary>
+    private async Task MarkUsedAsync(SequencesDbContext db, Guid keyId, DateTime now, CancellationToken ct)
+    {
+        var stale = now - LastUsedResolution;
+        try
+        {
+            // Conditional, so that concurrent calls with one key write it once.
+            await db.ApiKeys.Where(k => k.Id == keyId && (k.LastUsedAt == null || k.LastUsedAt <= stale))
+                .ExecuteUpdateAsync(u => u.SetProperty(k => k.LastUsedAt, now), ct);
+        }
+        catch (DbException e)
+        {
+            logger.LogWarning(e, "Could not record the use of API key {KeyId}", keyId);
+        }
     }
 }
