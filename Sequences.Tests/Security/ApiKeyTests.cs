@@ -19,9 +19,7 @@ public sealed class ApiKeyTests(SqliteEngineApp app) : IClassFixture<SqliteEngin
     public async Task A_key_is_stored_hashed_and_a_revoked_key_is_a_401_problem_at_once()
     {
         await using var scope = app.Services.CreateAsyncScope();
-        var admin = (await scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>().FindByEmailAsync(SequencesApp.AdminA))!;
-        var keys = scope.ServiceProvider.GetRequiredService<ApiKeyService>();
-        var key = await keys.CreateAsync(admin.TenantId, admin.Id, "revocable");
+        var (keys, admin, key, client) = await NewKeyAsync(scope, "revocable");
 
         await using (var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<SequencesDbContext>>().CreateDbContextAsync())
         {
@@ -29,8 +27,6 @@ public sealed class ApiKeyTests(SqliteEngineApp app) : IClassFixture<SqliteEngin
             stored.KeyHash.Should().Be(ApiKeyService.Hash(key)).And.NotContain(key);
             (await db.ApiKeys.IgnoreQueryFilters().AnyAsync(k => k.KeyHash == key || k.Name == key)).Should().BeFalse("the key itself is stored nowhere");
         }
-        var client = app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         (await client.GetAsync("/api/sequences")).StatusCode.Should().Be(HttpStatusCode.OK);
 
         var id = (await keys.ListAsync(admin.TenantId)).Single(k => k.Name == "revocable").Id;
@@ -45,11 +41,7 @@ public sealed class ApiKeyTests(SqliteEngineApp app) : IClassFixture<SqliteEngin
     public async Task A_key_shows_when_it_was_last_used_written_at_most_once_a_minute()
     {
         await using var scope = app.Services.CreateAsyncScope();
-        var admin = (await scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>().FindByEmailAsync(SequencesApp.AdminA))!;
-        var keys = scope.ServiceProvider.GetRequiredService<ApiKeyService>();
-        var key = await keys.CreateAsync(admin.TenantId, admin.Id, "integration");
-        var client = app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        var (keys, admin, _, client) = await NewKeyAsync(scope, "integration");
         async Task<DateTime?> LastUsedAsync() => (await keys.ListAsync(admin.TenantId)).Single(k => k.Name == "integration").LastUsedAt;
 
         (await LastUsedAsync()).Should().BeNull("a new key has not been used");
@@ -64,5 +56,16 @@ public sealed class ApiKeyTests(SqliteEngineApp app) : IClassFixture<SqliteEngin
         app.Clock.Advance(TimeSpan.FromSeconds(31));
         (await client.GetAsync("/api/leads")).StatusCode.Should().Be(HttpStatusCode.OK);
         (await LastUsedAsync()).Should().BeCloseTo(first.AddSeconds(61), TimeSpan.FromMilliseconds(1));
+    }
+
+    /// <summary>A new key of tenant A's admin, and a client that sends it.</summary>
+    private async Task<(ApiKeyService Keys, AppUser Admin, string Key, HttpClient Client)> NewKeyAsync(AsyncServiceScope scope, string name)
+    {
+        var admin = (await scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>().FindByEmailAsync(SequencesApp.AdminA))!;
+        var keys = scope.ServiceProvider.GetRequiredService<ApiKeyService>();
+        var key = await keys.CreateAsync(admin.TenantId, admin.Id, name);
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return (keys, admin, key, client);
     }
 }
