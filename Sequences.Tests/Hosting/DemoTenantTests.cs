@@ -9,23 +9,33 @@ public sealed class DemoApp : SqliteApp
 {
     protected override bool BootstrapTenants => false;
 
-    public (string Email, string Password, string ApiKey) DemoLogin
+    public (string Email, string Password, string ApiKey) DemoLogin => DemoLogins.From(Logs);
+}
+
+/// <summary>The same first start on PostgreSQL, where the demo's rows are written under row-level security.</summary>
+public sealed class PostgresDemoApp : PostgresApp
+{
+    protected override bool BootstrapTenants => false;
+}
+
+public static class DemoLogins
+{
+    /// <summary>The login the first start printed, read from its structured log entry.</summary>
+    public static (string Email, string Password, string ApiKey) From(LogCapture logs)
     {
-        get
-        {
-            var entry = Logs.Entries.Single(e => e.State.ContainsKey("DemoPassword"));
-            return ((string)entry.State["DemoEmail"]!, (string)entry.State["DemoPassword"]!, (string)entry.State["DemoApiKey"]!);
-        }
+        var entry = logs.Entries.Single(e => e.State.ContainsKey("DemoPassword"));
+        return ((string)entry.State["DemoEmail"]!, (string)entry.State["DemoPassword"]!, (string)entry.State["DemoApiKey"]!);
     }
 }
 
-[Collection(SqliteCollection.Name)]
-public sealed class DemoTenantTests(DemoApp app) : IClassFixture<DemoApp>
+/// <summary>What the printed demo key sees, on either provider: one valid sequence with the campaign's five leads
+/// enrolled.</summary>
+public abstract class DemoDataTests(SequencesApp app)
 {
     [Fact]
-    public async Task The_printed_demo_key_sees_the_demo_sequence_and_leads()
+    public async Task The_printed_demo_key_sees_the_demo_sequence_and_its_enrolled_leads()
     {
-        var (email, password, apiKey) = app.DemoLogin;
+        var (email, password, apiKey) = DemoLogins.From(app.Logs);
         email.Should().Be("demo@sequences.local");
         password.Length.Should().BeGreaterThanOrEqualTo(10);
 
@@ -36,13 +46,17 @@ public sealed class DemoTenantTests(DemoApp app) : IClassFixture<DemoApp>
         leads["total"]!.GetValue<int>().Should().Be(5);
         var campaigns = await (await client.GetAsync("/api/campaigns")).ReadAsync<System.Text.Json.Nodes.JsonObject>();
         campaigns["items"]![0]!["lead_count"]!.GetValue<int>().Should().Be(5);
-
         sequences["items"]![0]!["enrolled"]!.GetValue<int>().Should().Be(5, "the demo campaign's leads are enrolled, so starting the demo mails them");
+
         var sequenceId = sequences["items"]![0]!["id"]!.GetValue<string>();
         var validation = await (await client.GetAsync($"/api/sequences/{sequenceId}/validate")).ReadAsync<System.Text.Json.Nodes.JsonObject>();
         validation["valid"]!.GetValue<bool>().Should().BeTrue("the demo sequence can be started as shipped: " + validation.ToJsonString());
     }
+}
 
+[Collection(SqliteCollection.Name)]
+public sealed class DemoTenantTests(DemoApp app) : DemoDataTests(app), IClassFixture<DemoApp>
+{
     [Fact]
     public async Task The_demo_tenant_is_created_once()
     {
@@ -59,3 +73,7 @@ public sealed class DemoTenantTests(DemoApp app) : IClassFixture<DemoApp>
         protected override string DatabaseFile => Path.Combine(dataDir, "sequences.db");
     }
 }
+
+/// <summary>On PostgreSQL the demo's rows are written under row-level security.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresDemoTenantTests(PostgresDemoApp app) : DemoDataTests(app), IClassFixture<PostgresDemoApp>;
