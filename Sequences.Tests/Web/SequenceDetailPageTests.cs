@@ -133,9 +133,9 @@ public sealed class SequenceDetailPageTests : IAsyncLifetime
         page.WaitForAssertion(() => page.Find("[data-testid=sequence-start]").Click(), Wait);
         page.WaitForAssertion(() => page.Find("[data-testid=sequence-detail]").GetAttribute("data-status").Should().Be("active"), Wait);
         // Nobody is enrolled: starting sends nothing, and the message says so instead of "leads are scheduled".
-        var shown = _context.Bunit.Services.GetRequiredService<ISnackbar>().ShownSnackbars.Select(s => (s.Message, s.Severity));
-        shown.Should().ContainSingle().Which.Should().Be(
-            ("Started. No leads are enrolled yet: assign the sequence to a campaign, or enroll leads from the Leads page.", Severity.Info));
+        var snackbars = _context.Bunit.Services.GetRequiredService<ISnackbar>();
+        page.WaitForAssertion(() => snackbars.ShownSnackbars.Select(s => (s.Message, s.Severity)).Should().ContainSingle().Which.Should().Be(
+            ("Started. No leads are enrolled yet: assign the sequence to a campaign, or enroll leads from the Leads page.", Severity.Info)), Wait);
         page.Find("[data-testid=sequence-pause]").Click();
         page.WaitForAssertion(() => page.Find("[data-testid=sequence-detail]").GetAttribute("data-status").Should().Be("paused"), Wait);
 
