@@ -131,6 +131,24 @@ public static class EnrollmentEngine
         return Advance(cursor, plan, step, context.Now, context, log) ?? new Wait(cursor.NextActionAt!.Value, []);
     }
 
+    /// <summary>The lead's time zone or country was corrected: a scheduled email moves into the send window as it now
+    /// falls, counted from the time it was due (never earlier: the wait that led to it is not known any more). Other
+    /// steps, and an email already due, are left to the next pass, which checks the window when it runs them.</summary>
+    /// <returns>Whether the enrollment's next action moved.</returns>
+    public static bool Rezone(EnrollmentCursor cursor, SequencePlan plan, EngineContext context, List<EngineLogEntry> log)
+    {
+        if (cursor.Finished || cursor.NextActionAt is not { } due || due <= context.Now) return false;
+        var step = plan.Find(cursor.CurrentStepId);
+        if (step is not { StepType: StepType.Email }) return false;
+        var window = Schedule.WindowCheck(due, context.Zone, plan.Settings, Holidays(plan, context));
+        if (window.DueAt <= due) return false;
+        cursor.NextActionAt = window.DueAt;
+        // Logged as the deferral the pass would have made at the due time, so the log and "Why?" read it the same way.
+        log.Add(Entry("send_deferred", step, context.Now, ("until", Iso(window.DueAt)), ("reason", Reasons(window.Reasons)),
+            ("reason_code", window.Reasons.FirstOrDefault()?.Code ?? ""), ("cause", "the lead's time zone or country changed")));
+        return true;
+    }
+
     public static EngineAction Stop(EnrollmentCursor cursor, string reason)
     {
         cursor.Finished = true;

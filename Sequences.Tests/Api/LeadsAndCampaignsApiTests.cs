@@ -36,6 +36,38 @@ public abstract class LeadsAndCampaignsApiTests(SequencesApp app) : ApiTestBase(
     }
 
     [Fact]
+    public async Task A_lead_is_corrected_with_put_and_bad_edits_change_nothing()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var lead = await JsonAsync(await A.PostJsonAsync("/api/leads", new
+        {
+            email = $"jane-{suffix}@example.com", first_name = "Jane", company = "Acme", timezone = "America/New_York", tags = new[] { "trial" },
+        }));
+        var other = await JsonAsync(await A.PostJsonAsync("/api/leads", new { email = $"other-{suffix}@example.com" }));
+
+        var edited = await A.PutJsonAsync($"/api/leads/{Id(lead)}", new
+        {
+            email = $"Jane.Roe-{suffix}@Example.com", first_name = "Jane", last_name = "Roe", company = "Acme Europe",
+            timezone = "Europe/Berlin", country = "de", status = "engaged", tags = new[] { "vip" }, custom = new Dictionary<string, string> { ["plan"] = "pro" },
+        });
+
+        await ExpectAsync(edited, HttpStatusCode.OK);
+        var read = await JsonAsync(await A.GetAsync($"/api/leads/{Id(lead)}"));
+        (read["email"]!.GetValue<string>(), read["name"]!.GetValue<string>(), read["company"]!.GetValue<string>(), read["timezone"]!.GetValue<string>())
+            .Should().Be(($"jane.roe-{suffix}@example.com", "Jane Roe", "Acme Europe", "Europe/Berlin"));
+        (read["country"]!.GetValue<string>(), read["status"]!.GetValue<string>(), read["custom"]!["plan"]!.GetValue<string>()).Should().Be(("DE", "engaged", "pro"));
+        read["tags"]!.AsArray().Select(t => t!.GetValue<string>()).Should().Equal("vip");
+
+        await ExpectProblemAsync(await A.PutJsonAsync($"/api/leads/{Id(lead)}", new { email = $"jane.roe-{suffix}@example.com", timezone = "Mars/Olympus" }),
+            HttpStatusCode.BadRequest, "timezone");
+        (await A.PutJsonAsync($"/api/leads/{Id(lead)}", new { email = $"OTHER-{suffix}@example.com" })).StatusCode.Should().Be(HttpStatusCode.Conflict);
+        (await B.PutJsonAsync($"/api/leads/{Id(lead)}", new { email = $"stolen-{suffix}@example.com" })).StatusCode.Should().Be(HttpStatusCode.NotFound);
+
+        Canonical(await JsonAsync(await A.GetAsync($"/api/leads/{Id(lead)}"))).Should().Be(Canonical(read));
+        (await JsonAsync(await A.GetAsync($"/api/leads/{Id(other)}")))["email"]!.GetValue<string>().Should().Be($"other-{suffix}@example.com");
+    }
+
+    [Fact]
     public async Task Leads_list_searches_by_email_name_and_company()
     {
         var marker = $"m{Guid.NewGuid():N}"[..10];

@@ -31,6 +31,7 @@ public abstract class TenantIsolationTests(SequencesApp app) : ApiTestBase(app)
             ("delete step", () => B.DeleteAsync($"/api/sequences/{sid}/steps/{stepIds[0]}")),
             ("reorder", () => B.PostJsonAsync($"/api/sequences/{sid}/steps/reorder", new { step_ids = new[] { stepIds[1], stepIds[0] } })),
             ("get lead", () => B.GetAsync($"/api/leads/{Id(lead)}")),
+            ("put lead", () => B.PutJsonAsync($"/api/leads/{Id(lead)}", new { email = $"b-{Guid.NewGuid():N}@example.com" })),
             ("get campaign", () => B.GetAsync($"/api/campaigns/{Id(campaign)}")),
             ("add campaign leads", () => B.PostJsonAsync($"/api/campaigns/{Id(campaign)}/leads", new { lead_ids = new[] { Id(lead) } })),
         };
@@ -42,6 +43,7 @@ public abstract class TenantIsolationTests(SequencesApp app) : ApiTestBase(app)
 
         (await A.GetStringAsync($"/api/sequences/{sid}")).Should().Be(before);
         (await JsonAsync(await A.GetAsync($"/api/campaigns/{Id(campaign)}")))["lead_count"]!.GetValue<int>().Should().Be(0);
+        Canonical(await JsonAsync(await A.GetAsync($"/api/leads/{Id(lead)}"))).Should().Be(Canonical(lead));
     }
 
     [Fact]

@@ -66,6 +66,34 @@ public abstract class EngineControlTests(SequencesApp app) : EngineTestBase(app)
     }
 
     [Fact]
+    public async Task A_corrected_time_zone_moves_the_scheduled_email_into_the_leads_new_business_hours()
+    {
+        // On a Monday at 08:00 UTC (the tests share the clock), a lead in New York is due at 09:00 there, 13:00 UTC.
+        var now = App.Clock.GetUtcNow();
+        App.Clock.SetUtcNow(new DateTimeOffset(now.UtcDateTime.Date.AddDays(((int)DayOfWeek.Monday - (int)now.DayOfWeek + 7) % 7 + 7).AddHours(8), TimeSpan.Zero));
+        var sequence = await StartedSequenceAsync(new { }, new { step_type = "email", subject_line = "Windowed", body_text = "b" });
+        var lead = await LeadAsync(A, timezone: "America/New_York");
+        var enrolled = await EnrollAsync(A, lead, Id(sequence));
+        var due = DateTime.Parse(enrolled["next_action_at"]!.GetValue<string>()).ToUniversalTime();
+        due.TimeOfDay.Should().Be(TimeSpan.FromHours(13));
+
+        // The lead is really in Tokyo, where 13:00 UTC is 22:00: the email moves to 09:00 on Tuesday there, 00:00 UTC.
+        await ExpectAsync(await A.PutJsonAsync($"/api/leads/{lead.Id}", new { email = lead.Email, first_name = "Ada", timezone = "Asia/Tokyo" }), HttpStatusCode.OK);
+        var tokyoMorning = due.Date.AddDays(1);
+        DateTime.Parse((await StateAsync(lead, Id(sequence)))["next_action_at"]!.GetValue<string>()).ToUniversalTime().Should().Be(tokyoMorning);
+        (await LogAsync(lead)).Should().Contain(l => l.ActionType == "send_deferred" && l.Metadata["until"] == tokyoMorning.ToString("yyyy-MM-ddTHH:mm:ssZ")
+                                                     && l.Metadata["reason"].Contains("Asia/Tokyo"));
+
+        App.Clock.SetUtcNow(new DateTimeOffset(due));
+        await ProcessAsync();
+        MailsTo(lead).Should().BeEmpty("22:00 in Tokyo is outside the lead's business hours");
+
+        App.Clock.SetUtcNow(new DateTimeOffset(tokyoMorning));
+        await ProcessAsync();
+        MailsTo(lead).Should().ContainSingle();
+    }
+
+    [Fact]
     public async Task A_lead_can_be_paused_resumed_and_skipped_and_each_is_logged()
     {
         var sequence = await StartedSequenceAsync(null,

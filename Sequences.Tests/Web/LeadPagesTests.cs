@@ -3,6 +3,7 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.EntityFrameworkCore;
+using MudBlazor;
 using Sequences.Core.Engine;
 using Sequences.Core.Leads;
 using Sequences.Web.Components.Pages.Leads;
@@ -197,6 +198,46 @@ public sealed class LeadPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Lead_page_edits_the_lead_and_keeps_refused_input_out_of_the_store()
+    {
+        var lead = await _seed.LeadAsync(_context.TenantA, "edit@example.com", "America/New_York", ["trial"]);
+        await _seed.LeadAsync(_context.TenantA, "taken@example.com");
+        var dialogs = _context.Bunit.Render<MudDialogProvider>();
+        var page = _context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, lead.Id));
+        page.WaitForElement("[data-testid=lead-edit]", Wait).Click();
+        dialogs.WaitForElement("[data-testid=lead-edit-dialog]", Wait);
+        Input(dialogs, "lead-edit-email").GetAttribute("value").Should().Be("edit@example.com");
+        Input(dialogs, "lead-edit-tags").GetAttribute("value").Should().Be("trial");
+
+        Input(dialogs, "lead-edit-company").Input("Acme Europe");
+        Input(dialogs, "lead-edit-tags").Input("vip, emea");
+        Input(dialogs, "lead-edit-country").Input("Germany");
+        dialogs.Markup.Should().Contain("country must be a two-letter ISO 3166 code.");
+        dialogs.Find("[data-testid=lead-edit-save]").HasAttribute("disabled").Should().BeTrue();
+        Input(dialogs, "lead-edit-country").Input("de");
+        dialogs.Find("[data-testid=lead-edit-custom-add]").Click();
+        Input(dialogs, "lead-edit-custom-key").Input("plan");
+        Input(dialogs, "lead-edit-custom-value").Input("pro");
+
+        // Another lead's address: the dialog says so, keeps what was typed, and nothing is stored.
+        Input(dialogs, "lead-edit-email").Input("Taken@example.com");
+        dialogs.Find("[data-testid=lead-edit-save]").Click();
+        dialogs.WaitForAssertion(() => dialogs.Find("[data-testid=lead-edit-error]").TextContent.Should().Contain("Another lead already has the email taken@example.com"), Wait);
+        Input(dialogs, "lead-edit-company").GetAttribute("value").Should().Be("Acme Europe");
+        (await StoredAsync(lead.Id)).Company.Should().BeNull();
+
+        Input(dialogs, "lead-edit-email").Input("edit@example.com");
+        dialogs.Find("[data-testid=lead-edit-save]").Click();
+        dialogs.WaitForAssertion(() => dialogs.FindAll("[data-testid=lead-edit-dialog]").Should().BeEmpty(), Wait);
+
+        page.WaitForAssertion(() => page.Find("[data-testid=lead-fields]").TextContent.Should().Contain("Acme Europe").And.Contain("DE").And.Contain("custom.plan"), Wait);
+        page.FindAll("[data-testid=lead-tag]").Select(t => t.TextContent).Should().Equal("vip", "emea");
+        var stored = await StoredAsync(lead.Id);
+        (stored.Email, stored.Company, stored.Country, stored.Timezone, stored.Custom["plan"]).Should().Be(("edit@example.com", "Acme Europe", "DE", "America/New_York", "pro"));
+        stored.Tags.Should().Equal("vip", "emea");
+    }
+
+    [Fact]
     public async Task Another_tenants_lead_or_an_unknown_id_shows_not_found()
     {
         var theirs = await _seed.LeadAsync(_context.TenantB, "theirs@example.com");
@@ -207,6 +248,14 @@ public sealed class LeadPagesTests : IAsyncLifetime
 
         var unknown = _context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, Guid.NewGuid()));
         unknown.WaitForAssertion(() => unknown.Find("[data-testid=not-found]"), Wait);
+    }
+
+    private Task<Lead> StoredAsync(Guid id) => _seed.QueryAsync(_context.TenantA, db => db.Leads.AsNoTracking().SingleAsync(l => l.Id == id));
+
+    private static IElement Input(IRenderedComponent<MudDialogProvider> dialogs, string testId)
+    {
+        var element = dialogs.Find($"[data-testid={testId}]");
+        return element.TagName == "INPUT" ? element : element.QuerySelector("input")!;
     }
 
     private static List<string> Fields(IRenderedComponent<LeadList> page) =>

@@ -18,6 +18,8 @@ public static class LeadsApi
         });
         group.MapGet("/{id:guid}", async Task<Ok<LeadResponse>> (Guid id, LeadService leads, CancellationToken ct) =>
             TypedResults.Ok(LeadResponse.From(await leads.GetAsync(id, ct))));
+        group.MapPut("/{id:guid}", async Task<Ok<LeadResponse>> (Guid id, LeadInput body, LeadService leads, CancellationToken ct) =>
+            TypedResults.Ok(LeadResponse.From(await leads.UpdateAsync(id, body, ct))));
         return api;
     }
 }

@@ -38,6 +38,36 @@ public sealed class EnrollmentEngineTests
     }
 
     [Fact]
+    public void A_new_time_zone_moves_a_scheduled_email_into_its_window_and_leaves_the_rest()
+    {
+        var email = Email(1);
+        var delay = Delay(2, days: 1);
+        var plan = new SequencePlan(Guid.NewGuid(), [email, delay, Email(3)], new SequenceSettings()); // 09:00-17:00, weekdays
+        var now = Times.Utc("2026-06-01T08:00"); // Monday
+        var tokyo = new EngineContext(now, Times.Zone("Asia/Tokyo"), Lead, []);
+        var log = new List<EngineLogEntry>();
+
+        // Due at 09:00 in London (08:00 UTC on Tuesday) is 17:00 in Tokyo, the window's end: Wednesday 09:00 there.
+        var scheduled = new EnrollmentCursor { CurrentStepId = email.Id, CurrentStepOrder = 1, NextActionAt = Times.Utc("2026-06-02T08:00") };
+        EnrollmentEngine.Rezone(scheduled, plan, tokyo, log).Should().BeTrue();
+        scheduled.NextActionAt.Should().Be(Times.Utc("2026-06-03T00:00"));
+        log.Should().ContainSingle().Which.Metadata.Should().Contain("until", "2026-06-03T00:00:00Z").And.ContainKey("reason_code");
+
+        // Inside the new window already, a delay step, an email already due, a finished enrollment: nothing moves.
+        var inside = new EnrollmentCursor { CurrentStepId = email.Id, NextActionAt = Times.Utc("2026-06-02T01:00") }; // 10:00 in Tokyo
+        var waiting = new EnrollmentCursor { CurrentStepId = delay.Id, NextActionAt = Times.Utc("2026-06-02T08:00") };
+        var due = new EnrollmentCursor { CurrentStepId = email.Id, NextActionAt = now };
+        var finished = new EnrollmentCursor { CurrentStepId = email.Id, NextActionAt = Times.Utc("2026-06-02T08:00"), Finished = true };
+        foreach (var cursor in new[] { inside, waiting, due, finished })
+        {
+            var before = cursor.NextActionAt;
+            EnrollmentEngine.Rezone(cursor, plan, tokyo, log).Should().BeFalse();
+            cursor.NextActionAt.Should().Be(before);
+        }
+        log.Should().ContainSingle();
+    }
+
+    [Fact]
     public void A_due_email_is_sent_then_the_next_steps_wait_counts_from_the_send()
     {
         var one = Email(1);
