@@ -157,20 +157,24 @@ public sealed class EnrollmentService(IDbContextFactory<SequencesDbContext> cont
     /// <summary>After the lead's time zone or country changed: each scheduled email of its enrollments moves into the
     /// send window as it now falls (<see cref="EnrollmentEngine.Rezone"/>). An enrollment a pass holds right now is left
     /// to that pass, which checks the window when it sends. The caller saves.</summary>
-    internal static async Task RezoneAsync(SequencesDbContext db, Lead lead, DateTime now, CancellationToken ct)
+    internal static async Task RezoneAsync(SequencesDbContext db, IReadOnlyCollection<Lead> leads, DateTime now, CancellationToken ct)
     {
+        if (leads.Count == 0) return;
+        var byId = leads.ToDictionary(l => l.Id);
+        var ids = byId.Keys.ToList();
         var states = await db.LeadSequenceStates
-            .Where(s => s.LeadId == lead.Id && (s.Status == EnrollmentStatus.Active || s.Status == EnrollmentStatus.Paused)
+            .Where(s => ids.Contains(s.LeadId) && (s.Status == EnrollmentStatus.Active || s.Status == EnrollmentStatus.Paused)
                         && s.NextActionAt > now && (s.LeaseUntil == null || s.LeaseUntil <= now))
             .ToListAsync(ct);
         if (states.Count == 0) return;
-        var tenantZone = await TenantZoneAsync(db, lead.TenantId, ct);
+        var tenantZone = await TenantZoneAsync(db, states[0].TenantId, ct);
         foreach (var group in states.GroupBy(s => s.SequenceId))
         {
             if (await LoadSequenceAsync(db, group.Key, ct) is not { } sequence) continue;
-            var context = new EngineContext(now, EnrollmentMapping.Zone(lead, sequence.Settings, tenantZone), lead.Id, [], HolidayCalendar.For(lead.Country));
             foreach (var state in group)
             {
+                var lead = byId[state.LeadId];
+                var context = new EngineContext(now, EnrollmentMapping.Zone(lead, sequence.Settings, tenantZone), lead.Id, [], HolidayCalendar.For(lead.Country));
                 var cursor = EnrollmentMapping.Cursor(state);
                 var log = new List<EngineLogEntry>();
                 if (!EnrollmentEngine.Rezone(cursor, EnrollmentMapping.Plan(sequence, state.Version), context, log)) continue;

@@ -4,6 +4,7 @@ using CsvHelper;
 using Microsoft.EntityFrameworkCore;
 using Sequences.Core.Common;
 using Sequences.Core.Leads;
+using Sequences.Infrastructure.Engine;
 using Sequences.Infrastructure.Persistence;
 
 namespace Sequences.Infrastructure.Leads;
@@ -21,7 +22,9 @@ public sealed record RejectedRow(int Line, string? Email, string Code, string Re
 public sealed record ImportProgress(int Processed, int Total);
 
 /// <summary>What an import did. <see cref="Error"/> is set when it stopped early; the counts say what was stored until then.</summary>
-public sealed record LeadImportReport(int Rows, int Imported, IReadOnlyList<RejectedRow> Rejected, string? Error = null)
+/// <param name="Updated">Stored leads the file changed (with "update existing").</param>
+/// <param name="Unchanged">Stored leads the file matched without changing anything (with "update existing").</param>
+public sealed record LeadImportReport(int Rows, int Imported, IReadOnlyList<RejectedRow> Rejected, string? Error = null, int Updated = 0, int Unchanged = 0)
 {
     /// <summary>Rows skipped because the email was already stored or appeared earlier in the file (also in <see cref="Rejected"/>).</summary>
     public int Duplicates => Rejected.Count(r => r.Code == "duplicate");
@@ -36,9 +39,9 @@ public sealed class CsvImportException(string message, int? line = null) : Excep
 }
 
 /// <summary>CSV import of leads: parse everything first (a file that does not parse stores nothing), map columns to
-/// fields, validate each row, skip duplicates (in the file and already stored), then store in batches, one
-/// transaction each, reporting progress between batches.</summary>
-public sealed partial class LeadImportService(IDbContextFactory<SequencesDbContext> contexts)
+/// fields, validate each row, skip duplicates in the file, skip or update leads already stored, then store in
+/// batches, one transaction each, reporting progress between batches.</summary>
+public sealed partial class LeadImportService(IDbContextFactory<SequencesDbContext> contexts, TimeProvider clock)
 {
     public const long MaxFileBytes = 10 * 1024 * 1024;
     public const int MaxRows = 50_000;
@@ -189,23 +192,18 @@ public sealed partial class LeadImportService(IDbContextFactory<SequencesDbConte
         };
     }
 
-    public async Task<LeadImportReport> ImportAsync(Stream stream, LeadImportMapping? mapping = null, Func<ImportProgress, Task>? progress = null,
-        CancellationToken ct = default)
-    {
-        var document = await ParseAsync(stream, ct);
-        return await ImportAsync(document, mapping ?? SuggestMapping(document.Headers), progress, ct);
-    }
-
     /// <summary>Validates every row, then stores the valid ones batch by batch. Throws <see cref="InputRejectedException"/>
     /// for a bad mapping (nothing stored).</summary>
-    public async Task<LeadImportReport> ImportAsync(CsvDocument document, LeadImportMapping mapping, Func<ImportProgress, Task>? progress = null,
-        CancellationToken ct = default)
+    /// <param name="updateExisting">A row for a lead already stored updates it with its non-empty cells
+    /// (<see cref="LeadService.Merge"/>) instead of being skipped as a duplicate.</param>
+    public async Task<LeadImportReport> ImportAsync(CsvDocument document, LeadImportMapping mapping, bool updateExisting = false,
+        Func<ImportProgress, Task>? progress = null, CancellationToken ct = default)
     {
         var issues = ValidateMapping(document, mapping);
         if (issues.Count > 0) throw new InputRejectedException(issues);
 
         var rejected = new List<RejectedRow>();
-        var valid = new List<(CsvRow Row, Core.Leads.Lead Lead)>();
+        var valid = new List<(CsvRow Row, LeadInput Input, Lead Lead)>();
         var firstLineOf = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var row in document.Rows)
         {
@@ -231,10 +229,10 @@ public sealed partial class LeadImportService(IDbContextFactory<SequencesDbConte
                 continue;
             }
             firstLineOf[lead.Email] = row.Line;
-            valid.Add((row, lead));
+            valid.Add((row, input, lead));
         }
 
-        var imported = 0;
+        var (imported, updated, unchanged) = (0, 0, 0);
         var processed = document.Rows.Count - valid.Count;
         if (progress is not null) await progress(new ImportProgress(processed, document.Rows.Count));
         foreach (var batch in valid.Chunk(Math.Max(1, BatchSize)))
@@ -245,35 +243,50 @@ public sealed partial class LeadImportService(IDbContextFactory<SequencesDbConte
                 await using var db = await contexts.CreateDbContextAsync(ct);
                 await using var tx = await db.Database.BeginTransactionAsync(ct);
                 var emails = batch.Select(b => b.Lead.Email).ToList();
-                var existing = (await db.Leads.Where(l => emails.Contains(l.Email)).Select(l => l.Email).ToListAsync(ct)).ToHashSet();
-                foreach (var (row, lead) in batch)
+                var existing = await db.Leads.Where(l => emails.Contains(l.Email)).ToDictionaryAsync(l => l.Email, StringComparer.Ordinal, ct);
+                var (skipped, merged, rezoned) = (new List<RejectedRow>(), 0, new List<Lead>());
+                foreach (var (row, input, lead) in batch)
                 {
-                    if (existing.Contains(lead.Email))
+                    if (!existing.TryGetValue(lead.Email, out var stored))
                     {
-                        rejected.Add(new RejectedRow(row.Line, lead.Email, "duplicate", $"A lead with email {lead.Email} already exists; skipped."));
+                        db.Leads.Add(lead);
                         continue;
                     }
-                    db.Leads.Add(lead);
+                    if (!updateExisting)
+                    {
+                        skipped.Add(new RejectedRow(row.Line, lead.Email, "duplicate", $"A lead with email {lead.Email} already exists; skipped."));
+                        continue;
+                    }
+                    var (zone, country) = (stored.Timezone, stored.Country);
+                    LeadService.Merge(stored, input);
+                    if (stored.Timezone != zone || stored.Country != country) rezoned.Add(stored);
+                    db.Entry(stored).DetectChanges();
+                    if (db.Entry(stored).State == EntityState.Modified) merged++;
                 }
+                await EnrollmentService.RezoneAsync(db, rezoned, clock.GetUtcNow().UtcDateTime, ct);
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
-                imported += batch.Length - batch.Count(b => existing.Contains(b.Lead.Email));
+                rejected.AddRange(skipped); // only once the batch is stored: a rolled-back batch reports its error instead
+                imported += batch.Length - existing.Count;
+                updated += merged;
+                unchanged += existing.Count - merged - skipped.Count;
             }
             catch (DbUpdateException e)
             {
                 // Another import or the API stored one of these emails meanwhile: this batch was rolled back as a whole.
                 var line = batch[0].Row.Line;
-                return Report(document, imported, rejected,
-                    $"Stopped at line {line}: the batch could not be stored ({e.InnerException?.Message ?? e.Message}). Rows before it were imported; import the file again to add the rest (duplicates are skipped).");
+                return Report(document, imported, updated, unchanged, rejected, e is DbUpdateConcurrencyException
+                    ? $"Stopped at line {line}: the scheduler was working on one of these leads. Rows before it were stored; import the file again to do the rest."
+                    : $"Stopped at line {line}: the batch could not be stored ({e.InnerException?.Message ?? e.Message}). Rows before it were imported; import the file again to add the rest (duplicates are skipped).");
             }
             processed += batch.Length;
             if (progress is not null) await progress(new ImportProgress(processed, document.Rows.Count));
         }
-        return Report(document, imported, rejected, null);
+        return Report(document, imported, updated, unchanged, rejected, null);
     }
 
-    private static LeadImportReport Report(CsvDocument document, int imported, List<RejectedRow> rejected, string? error) =>
-        new(document.Rows.Count, imported, rejected.OrderBy(r => r.Line).ToList(), error);
+    private static LeadImportReport Report(CsvDocument document, int imported, int updated, int unchanged, List<RejectedRow> rejected, string? error) =>
+        new(document.Rows.Count, imported, rejected.OrderBy(r => r.Line).ToList(), error, updated, unchanged);
 
     [GeneratedRegex("[^a-z0-9_.]+")]
     private static partial Regex NonWord();

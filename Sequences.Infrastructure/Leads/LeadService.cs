@@ -87,16 +87,39 @@ public sealed class LeadService(IDbContextFactory<SequencesDbContext> contexts, 
         lead.Status = edited.Status;
         lead.Tags = edited.Tags;
         lead.Custom = edited.Custom;
-        if (rezoned) await EnrollmentService.RezoneAsync(db, lead, clock.GetUtcNow().UtcDateTime, ct);
+        if (rezoned) await EnrollmentService.RezoneAsync(db, [lead], clock.GetUtcNow().UtcDateTime, ct);
         await db.SaveChangesAsync(ct);
         return lead;
     }
 
+    /// <summary>Updates a stored lead with the values <paramref name="input"/> has (an import row's non-empty cells);
+    /// absent values keep what is stored. Tags given replace the stored ones; custom fields given are set one by one.
+    /// A full name that was made of the first and last name follows them when only they change.</summary>
+    public static void Merge(Lead lead, LeadInput input)
+    {
+        var given = ToLead(input);
+        var derivedName = NameOf(lead.FirstName, lead.LastName);
+        if (input.FirstName is not null) lead.FirstName = given.FirstName;
+        if (input.LastName is not null) lead.LastName = given.LastName;
+        if (!string.IsNullOrWhiteSpace(input.Name)) lead.Name = given.Name;
+        else if ((input.FirstName ?? input.LastName) is not null && (lead.Name ?? "") == derivedName)
+            lead.Name = NameOf(lead.FirstName, lead.LastName) is { Length: > 0 } name ? name : null;
+        if (input.Company is not null) lead.Company = given.Company;
+        if (input.Title is not null) lead.Title = given.Title;
+        if (input.Timezone is not null) lead.Timezone = given.Timezone;
+        if (input.Country is not null) lead.Country = given.Country;
+        if (!string.IsNullOrWhiteSpace(input.Status)) lead.Status = given.Status;
+        if (input.Tags is { Count: > 0 }) lead.Tags = given.Tags;
+        if (input.Custom is { Count: > 0 })
+            lead.Custom = new Dictionary<string, string>(lead.Custom.Concat(given.Custom).GroupBy(kv => kv.Key).Select(g => g.Last()));
+    }
+
+    private static string NameOf(string? first, string? last) =>
+        string.Join(' ', new[] { first, last }.Where(p => !string.IsNullOrWhiteSpace(p))).Trim();
+
     public static Lead ToLead(LeadInput input)
     {
-        var name = string.IsNullOrWhiteSpace(input.Name)
-            ? string.Join(' ', new[] { input.FirstName, input.LastName }.Where(p => !string.IsNullOrWhiteSpace(p))).Trim()
-            : input.Name.Trim();
+        var name = string.IsNullOrWhiteSpace(input.Name) ? NameOf(input.FirstName, input.LastName) : input.Name.Trim();
         return new Lead
         {
             Email = EmailAddresses.Normalize(input.Email!),

@@ -68,6 +68,51 @@ public abstract class LeadsAndCampaignsApiTests(SequencesApp app) : ApiTestBase(
     }
 
     [Fact]
+    public async Task A_csv_imports_leads_reports_each_refused_row_and_can_update_stored_leads()
+    {
+        var s = Guid.NewGuid().ToString("N")[..8];
+        await ExpectAsync(await A.PostJsonAsync("/api/leads", new { email = $"old-{s}@example.com", first_name = "Old", company = "Old Co" }), HttpStatusCode.Created);
+        var csv = $"Email,First Name,Company,Plan\nada-{s}@example.com,Ada,Engines,pro\nnot-an-email,Bad,,\nold-{s}@example.com,,New Co,gold\n";
+
+        var response = await A.PostCsvAsync("/api/leads/import", csv);
+
+        await ExpectAsync(response, HttpStatusCode.OK);
+        var report = await JsonAsync(response);
+        (report["rows"]!.GetValue<int>(), report["imported"]!.GetValue<int>(), report["duplicates"]!.GetValue<int>(), report["invalid"]!.GetValue<int>())
+            .Should().Be((3, 1, 1, 1));
+        report["columns"]!.AsArray().Select(c => c!["field"]!.GetValue<string>()).Should().Equal("email", "first_name", "company", "custom.plan");
+        report["rejected"]!.AsArray().Select(r => (r!["line"]!.GetValue<int>(), r["code"]!.GetValue<string>())).Should().Equal((3, "invalid_email"), (4, "duplicate"));
+        var ada = (await JsonAsync(await A.GetAsync($"/api/leads?q=ada-{s}")))["items"]![0]!;
+        (ada["first_name"]!.GetValue<string>(), ada["company"]!.GetValue<string>(), ada["custom"]!["plan"]!.GetValue<string>()).Should().Be(("Ada", "Engines", "pro"));
+        (await B.GetStringAsync($"/api/leads?q={s}")).Should().Contain("\"total\":0", "another tenant sees none of it");
+
+        // The same file as a multipart upload, updating stored leads with the row's non-empty cells.
+        using var form = new MultipartFormDataContent { { new StringContent(csv, System.Text.Encoding.UTF8, "text/csv"), "file", "leads.csv" } };
+        var updated = await JsonAsync(await A.PostAsync("/api/leads/import?update_existing=true", form));
+        (updated["imported"]!.GetValue<int>(), updated["updated"]!.GetValue<int>(), updated["unchanged"]!.GetValue<int>()).Should().Be((0, 1, 1));
+        var old = (await JsonAsync(await A.GetAsync($"/api/leads?q=old-{s}")))["items"]![0]!;
+        (old["first_name"]!.GetValue<string>(), old["company"]!.GetValue<string>(), old["custom"]!["plan"]!.GetValue<string>()).Should().Be(("Old", "New Co", "gold"));
+    }
+
+    [Fact]
+    public async Task A_csv_import_that_cannot_be_read_stores_nothing_and_says_why()
+    {
+        var before = await A.GetStringAsync("/api/leads?page_size=200");
+
+        var malformed = await ExpectProblemAsync(await A.PostCsvAsync("/api/leads/import", "email,name\nok@example.com,Ok\nbad@example.com,\"never closed\n"),
+            HttpStatusCode.BadRequest, "file");
+        malformed["detail"]!.GetValue<string>().Should().Contain("Line 3").And.Contain("Nothing was imported");
+        await ExpectProblemAsync(await A.PostCsvAsync("/api/leads/import", "name,company\nAda,Engines\n"), HttpStatusCode.BadRequest, "mapping");
+        await ExpectProblemAsync(await A.PostCsvAsync("/api/leads/import?update_existing=yes", "email\nx@example.com\n"), HttpStatusCode.BadRequest, "update_existing");
+        var json = await ExpectProblemAsync(await A.PostRawAsync("/api/leads/import", "{\"email\": \"x@example.com\"}"), HttpStatusCode.UnsupportedMediaType);
+        json["detail"]!.GetValue<string>().Should().Contain("text/csv");
+        var huge = "email\n" + string.Concat(Enumerable.Range(0, 60_000).Select(i => $"lead{i}@example.com\n"));
+        (await A.PostCsvAsync("/api/leads/import", huge)).StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+
+        (await A.GetStringAsync("/api/leads?page_size=200")).Should().Be(before);
+    }
+
+    [Fact]
     public async Task Leads_list_searches_by_email_name_and_company()
     {
         var marker = $"m{Guid.NewGuid():N}"[..10];

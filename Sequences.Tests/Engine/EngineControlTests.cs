@@ -73,24 +73,33 @@ public abstract class EngineControlTests(SequencesApp app) : EngineTestBase(app)
         App.Clock.SetUtcNow(new DateTimeOffset(now.UtcDateTime.Date.AddDays(((int)DayOfWeek.Monday - (int)now.DayOfWeek + 7) % 7 + 7).AddHours(8), TimeSpan.Zero));
         var sequence = await StartedSequenceAsync(new { }, new { step_type = "email", subject_line = "Windowed", body_text = "b" });
         var lead = await LeadAsync(A, timezone: "America/New_York");
+        var imported = await LeadAsync(A, timezone: "America/New_York");
         var enrolled = await EnrollAsync(A, lead, Id(sequence));
+        await EnrollAsync(A, imported, Id(sequence));
         var due = DateTime.Parse(enrolled["next_action_at"]!.GetValue<string>()).ToUniversalTime();
         due.TimeOfDay.Should().Be(TimeSpan.FromHours(13));
 
-        // The lead is really in Tokyo, where 13:00 UTC is 22:00: the email moves to 09:00 on Tuesday there, 00:00 UTC.
+        // Both leads are really in Tokyo, where 13:00 UTC is 22:00: their email moves to 09:00 on Tuesday there, 00:00 UTC.
+        // One is corrected on its own, the other by a CSV import that updates stored leads.
         await ExpectAsync(await A.PutJsonAsync($"/api/leads/{lead.Id}", new { email = lead.Email, first_name = "Ada", timezone = "Asia/Tokyo" }), HttpStatusCode.OK);
+        await ExpectAsync(await A.PostCsvAsync("/api/leads/import?update_existing=true", $"email,timezone\n{imported.Email},Asia/Tokyo\n"), HttpStatusCode.OK);
         var tokyoMorning = due.Date.AddDays(1);
-        DateTime.Parse((await StateAsync(lead, Id(sequence)))["next_action_at"]!.GetValue<string>()).ToUniversalTime().Should().Be(tokyoMorning);
-        (await LogAsync(lead)).Should().Contain(l => l.ActionType == "send_deferred" && l.Metadata["until"] == tokyoMorning.ToString("yyyy-MM-ddTHH:mm:ssZ")
-                                                     && l.Metadata["reason"].Contains("Asia/Tokyo"));
+        foreach (var corrected in new[] { lead, imported })
+        {
+            DateTime.Parse((await StateAsync(corrected, Id(sequence)))["next_action_at"]!.GetValue<string>()).ToUniversalTime().Should().Be(tokyoMorning);
+            (await LogAsync(corrected)).Should().Contain(l => l.ActionType == "send_deferred" && l.Metadata["until"] == tokyoMorning.ToString("yyyy-MM-ddTHH:mm:ssZ")
+                                                              && l.Metadata["reason"].Contains("Asia/Tokyo"));
+        }
 
         App.Clock.SetUtcNow(new DateTimeOffset(due));
         await ProcessAsync();
         MailsTo(lead).Should().BeEmpty("22:00 in Tokyo is outside the lead's business hours");
+        MailsTo(imported).Should().BeEmpty();
 
         App.Clock.SetUtcNow(new DateTimeOffset(tokyoMorning));
         await ProcessAsync();
         MailsTo(lead).Should().ContainSingle();
+        MailsTo(imported).Should().ContainSingle();
     }
 
     [Fact]

@@ -173,4 +173,7 @@ public static class HttpJson
 
     public static Task<HttpResponseMessage> PostRawAsync(this HttpClient client, string url, string json) =>
         client.PostAsync(url, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
+    public static Task<HttpResponseMessage> PostCsvAsync(this HttpClient client, string url, string csv) =>
+        client.PostAsync(url, new StringContent(csv, System.Text.Encoding.UTF8, "text/csv"));
 }

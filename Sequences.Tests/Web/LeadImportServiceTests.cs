@@ -91,8 +91,8 @@ public sealed class LeadImportServiceTests : IAsyncLifetime
 
         await _context.AsTenantAsync(_context.TenantA, async services =>
         {
-            var importer = new LeadImportService(services.GetRequiredService<IDbContextFactory<SequencesDbContext>>()) { BatchSize = 10 };
-            report = await importer.ImportAsync(LeadImportService.Parse(csv), new LeadImportMapping(["email"]), p =>
+            var importer = new LeadImportService(services.GetRequiredService<IDbContextFactory<SequencesDbContext>>(), services.GetRequiredService<TimeProvider>()) { BatchSize = 10 };
+            report = await importer.ImportAsync(LeadImportService.Parse(csv), new LeadImportMapping(["email"]), progress: p =>
             {
                 progress.Add(p);
                 return Task.CompletedTask;
@@ -128,6 +128,36 @@ public sealed class LeadImportServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Rows_for_stored_leads_update_them_when_asked_with_their_non_empty_cells_only()
+    {
+        await _context.AsTenantAsync(_context.TenantA, services => services.GetRequiredService<LeadService>().CreateAsync(new Sequences.Core.Leads.LeadInput
+        {
+            Email = "ada@example.com", FirstName = "Ada", LastName = "Lovelace", Company = "Old Co", Title = "CTO", Timezone = "America/New_York",
+            Tags = ["trial"], Custom = new() { ["plan"] = "basic", ["seats"] = "3" },
+        }));
+        const string csv = """
+            email,first_name,company,title,timezone,tags,plan
+            ADA@example.com,Augusta,New Co,,Europe/Berlin,vip;emea,pro
+            grace@example.com,Grace,Navy,,,,
+            """;
+
+        var skipped = await ImportAsync(_context.TenantA, csv);
+        (skipped.Imported, skipped.Updated, skipped.Duplicates).Should().Be((1, 0, 1));
+        (await AdaAsync()).Company.Should().Be("Old Co", "without the option a stored lead is left alone");
+
+        var document = LeadImportService.Parse(csv);
+        var updated = await ImportAsync(_context.TenantA, document, LeadImportService.SuggestMapping(document.Headers), updateExisting: true);
+
+        (updated.Imported, updated.Updated, updated.Unchanged, updated.Duplicates, updated.Rejected.Count).Should().Be((0, 1, 1, 0, 0), "Grace's row matches what is stored");
+        var ada = await AdaAsync();
+        (ada.FirstName, ada.LastName, ada.Name, ada.Company, ada.Title, ada.Timezone).Should()
+            .Be(("Augusta", "Lovelace", "Augusta Lovelace", "New Co", "CTO", "Europe/Berlin"), "empty cells keep what is stored; the name follows the first name");
+        ada.Tags.Should().Equal("vip", "emea");
+        ada.Custom.Should().Equal(new Dictionary<string, string> { ["plan"] = "pro", ["seats"] = "3" });
+        (await CountAsync(_context.TenantA)).Should().Be(2);
+    }
+
+    [Fact]
     public async Task Duplicates_are_per_tenant()
     {
         await _seed.LeadAsync(_context.TenantB, "shared@example.com");
@@ -145,13 +175,16 @@ public sealed class LeadImportServiceTests : IAsyncLifetime
         return ImportAsync(tenantId, document, LeadImportService.SuggestMapping(document.Headers));
     }
 
-    private async Task<LeadImportReport> ImportAsync(Guid tenantId, CsvDocument document, LeadImportMapping mapping)
+    private async Task<LeadImportReport> ImportAsync(Guid tenantId, CsvDocument document, LeadImportMapping mapping, bool updateExisting = false)
     {
         LeadImportReport? report = null;
         await _context.AsTenantAsync(tenantId, async services =>
-            report = await services.GetRequiredService<LeadImportService>().ImportAsync(document, mapping));
+            report = await services.GetRequiredService<LeadImportService>().ImportAsync(document, mapping, updateExisting));
         return report!;
     }
+
+    private Task<Sequences.Core.Leads.Lead> AdaAsync() =>
+        _seed.QueryAsync(_context.TenantA, db => db.Leads.AsNoTracking().SingleAsync(l => l.Email == "ada@example.com"));
 
     private Task<int> CountAsync(Guid tenantId) => _seed.QueryAsync(tenantId, db => db.Leads.CountAsync());
 }

@@ -61,6 +61,26 @@ public sealed class LeadPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Csv_import_can_update_leads_that_already_exist()
+    {
+        await _seed.LeadAsync(_context.TenantA, "old@example.com");
+        var page = _context.Bunit.Render<LeadList>();
+        page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Should().ContainSingle(), Wait);
+
+        page.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("Email,Company\nold@example.com,Renamed Co\nnew@example.com,New Co\n", "leads.csv"));
+        page.WaitForAssertion(() => page.FindAll("[data-testid=import-mapping-row]").Should().HaveCount(2), Wait);
+        var option = page.Find("[data-testid=import-update-existing]");
+        (option.TagName == "INPUT" ? option : option.QuerySelector("input")!).Change(true);
+        page.Find("[data-testid=import-start]").Click();
+
+        page.WaitForAssertion(() => page.Find("[data-testid=import-report]").GetAttribute("data-updated").Should().Be("1"), Wait);
+        page.Find("[data-testid=import-updated]").TextContent.Should().Contain("1 updated");
+        page.Find("[data-testid=import-report]").GetAttribute("data-imported").Should().Be("1");
+        page.FindAll("[data-testid=import-rejected-row]").Should().BeEmpty();
+        (await _seed.QueryAsync(_context.TenantA, db => db.Leads.SingleAsync(l => l.Email == "old@example.com"))).Company.Should().Be("Renamed Co");
+    }
+
+    [Fact]
     public void A_file_that_does_not_parse_shows_an_error_and_no_mapping()
     {
         var page = _context.Bunit.Render<LeadList>();

@@ -3,6 +3,7 @@ using Sequences.Core.Common;
 using Sequences.Core.Leads;
 using Sequences.Core.Sequences;
 using Sequences.Infrastructure.Campaigns;
+using Sequences.Infrastructure.Leads;
 using Sequences.Infrastructure.Sequences;
 
 namespace Sequences.Web.Api;
@@ -68,6 +69,18 @@ public sealed record LeadResponse(
         new(l.Id, l.Email, l.Name, l.FirstName, l.LastName, l.Company, l.Title, l.Timezone, l.Country, l.Status,
             l.Tags, l.Custom, l.UnsubscribedAt, l.BouncedAt, l.CreatedAt, l.UpdatedAt);
 }
+
+/// <summary>What a CSV import did; <c>columns</c> says which field each header fed (null: ignored).</summary>
+public sealed record LeadImportResponse(
+    int Rows, int Imported, int Updated, int Unchanged, int Duplicates, int Invalid, IReadOnlyList<ImportColumn> Columns,
+    IReadOnlyList<RejectedRow> Rejected, string? Error)
+{
+    public static LeadImportResponse From(LeadImportReport r, IReadOnlyList<string> headers, LeadImportMapping mapping) =>
+        new(r.Rows, r.Imported, r.Updated, r.Unchanged, r.Duplicates, r.Invalid,
+            headers.Select((h, i) => new ImportColumn(h, i < mapping.Fields.Count ? mapping.Fields[i] : null)).ToList(), r.Rejected, r.Error);
+}
+
+public sealed record ImportColumn(string Header, string? Field);
 
 public sealed record CampaignResponse(
     Guid Id, string Name, string? Description, string Status, int LeadCount, IReadOnlyList<Guid> SequenceIds,

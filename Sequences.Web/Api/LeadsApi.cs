@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Sequences.Core.Common;
 using Sequences.Core.Leads;
 using Sequences.Infrastructure.Leads;
 
@@ -16,10 +17,57 @@ public static class LeadsApi
             var lead = await leads.CreateAsync(body, ct);
             return TypedResults.Created($"/api/leads/{lead.Id}", LeadResponse.From(lead));
         });
+        // No Accepts(...) metadata: routing would then refuse other content types itself, with the JSON endpoints' 415 text.
+        group.MapPost("/import", ImportAsync)
+            .WithDescription("A CSV of leads as the body (text/csv) or as a file in a multipart form. Columns map by their header " +
+                             "as in the UI (email, first_name, ... ; any other header becomes custom.<header>). ?update_existing=true " +
+                             "updates stored leads with the row's non-empty cells instead of skipping them.");
         group.MapGet("/{id:guid}", async Task<Ok<LeadResponse>> (Guid id, LeadService leads, CancellationToken ct) =>
             TypedResults.Ok(LeadResponse.From(await leads.GetAsync(id, ct))));
         group.MapPut("/{id:guid}", async Task<Ok<LeadResponse>> (Guid id, LeadInput body, LeadService leads, CancellationToken ct) =>
             TypedResults.Ok(LeadResponse.From(await leads.UpdateAsync(id, body, ct))));
         return api;
     }
+
+    /// <summary>The UI's CSV import for scripts: the same parsing, suggested mapping, validation and batches.</summary>
+    private static async Task<Results<Ok<LeadImportResponse>, ProblemHttpResult>> ImportAsync(HttpRequest request, LeadImportService importer, CancellationToken ct)
+    {
+        var updateExisting = request.Query["update_existing"].ToString() switch
+        {
+            "" or "false" => false,
+            "true" => true,
+            _ => throw new InputRejectedException("update_existing", "invalid_boolean", "update_existing must be true or false."),
+        };
+        CsvDocument document;
+        try
+        {
+            if (request.HasFormContentType)
+            {
+                var file = (await request.ReadFormAsync(ct)).Files.FirstOrDefault()
+                           ?? throw new InputRejectedException("file", "required", "The form has no file; attach the CSV as a file.");
+                await using var stream = file.OpenReadStream();
+                document = await LeadImportService.ParseAsync(stream, ct);
+            }
+            else if (IsCsv(request.ContentType))
+            {
+                document = await LeadImportService.ParseAsync(request.Body, ct);
+            }
+            else
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
+                    detail: "Send the CSV as the body with Content-Type: text/csv, or as a file in a multipart/form-data form.");
+            }
+        }
+        catch (CsvImportException e)
+        {
+            throw new InputRejectedException("file", "invalid_csv", e.Message);
+        }
+        var mapping = LeadImportService.SuggestMapping(document.Headers);
+        var report = await importer.ImportAsync(document, mapping, updateExisting, ct: ct);
+        return TypedResults.Ok(LeadImportResponse.From(report, document.Headers, mapping));
+    }
+
+    private static bool IsCsv(string? contentType) =>
+        contentType is not null && (contentType.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase)
+                                    || contentType.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase));
 }

@@ -21,6 +21,7 @@ public partial class LeadImport
     private List<ValidationIssue> _mappingIssues = [];
     private ImportProgress? _progress;
     private LeadImportReport? _report;
+    private bool _updateExisting;
 
     /// <summary>The id of the file input, so a button elsewhere on the page can be its label.</summary>
     [Parameter, EditorRequired]
@@ -76,7 +77,7 @@ public partial class LeadImport
         _progress = new ImportProgress(0, _document.Rows.Count);
         try
         {
-            _report = await Importer.ImportAsync(_document, new LeadImportMapping(_fields), async progress =>
+            _report = await Importer.ImportAsync(_document, new LeadImportMapping(_fields), _updateExisting, async progress =>
             {
                 _progress = progress;
                 StateHasChanged();
@@ -84,7 +85,7 @@ public partial class LeadImport
                 await Task.Yield();
             });
             _stage = Stage.Done;
-            if (_report.Imported > 0) await OnImported.InvokeAsync(_report);
+            if (_report.Imported + _report.Updated > 0) await OnImported.InvokeAsync(_report);
         }
         catch (InputRejectedException ex)
         {
@@ -94,7 +95,7 @@ public partial class LeadImport
         catch (Exception ex)
         {
             Logger.LogError(ex, "Importing {File} failed", _fileName);
-            _error = "The import failed unexpectedly. Rows stored before the failure stay; importing the file again skips them as duplicates.";
+            _error = "The import failed unexpectedly. Rows stored before the failure stay; importing the file again skips them as duplicates (or updates them).";
             _stage = Stage.Idle;
         }
     }
@@ -109,6 +110,7 @@ public partial class LeadImport
         _mappingIssues = [];
         _progress = null;
         _report = null;
+        _updateExisting = false;
     }
 
     private string Sample(int column) =>
