@@ -103,6 +103,50 @@ public abstract class EngineControlTests(SequencesApp app) : EngineTestBase(app)
     }
 
     [Fact]
+    public async Task Deleting_a_lead_erases_its_history_and_can_block_its_address()
+    {
+        var sequence = await StartedSequenceAsync(null,
+            new { step_type = "email", subject_line = "One", body_text = "b" }, new { step_type = "email", subject_line = "Two", body_text = "b", delay_days = 3 });
+        var (lead, other) = (await LeadAsync(A), await LeadAsync(A));
+        await EnrollAsync(A, lead, Id(sequence));
+        await EnrollAsync(A, other, Id(sequence));
+        var campaign = await JsonAsync(await A.PostJsonAsync("/api/campaigns", new { name = $"Erase {Guid.NewGuid():N}"[..16] }));
+        await ExpectAsync(await A.PostJsonAsync($"/api/campaigns/{Id(campaign)}/leads", new { lead_ids = new[] { lead.Id, other.Id } }), HttpStatusCode.OK);
+        await ProcessAsync();
+        MailsTo(lead).Should().ContainSingle();
+        (await SentAsync(sequence)).Should().Be(2);
+
+        await ExpectProblemAsync(await B.DeleteAsync($"/api/leads/{lead.Id}"), HttpStatusCode.NotFound);
+        await ExpectProblemAsync(await A.DeleteAsync($"/api/leads/{lead.Id}?suppress=yes"), HttpStatusCode.BadRequest, "suppress");
+        // A lead a pass holds right now is refused, and nothing of it is erased.
+        await DbAsync(db => db.LeadSequenceStates.Where(s => s.LeadId == other.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseOwner, "other-host").SetProperty(s => s.LeaseUntil, App.Clock.GetUtcNow().UtcDateTime.AddMinutes(5))));
+        await ExpectProblemAsync(await A.DeleteAsync($"/api/leads/{other.Id}"), HttpStatusCode.Conflict);
+        (await A.GetAsync($"/api/leads/{other.Id}/sequence-state")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        await ExpectAsync(await A.DeleteAsync($"/api/leads/{lead.Id}?suppress=true"), HttpStatusCode.NoContent);
+
+        await ExpectProblemAsync(await A.GetAsync($"/api/leads/{lead.Id}"), HttpStatusCode.NotFound);
+        await ExpectProblemAsync(await A.GetAsync($"/api/leads/{lead.Id}/sequence-state"), HttpStatusCode.NotFound);
+        var left = await DbAsync(async db => (
+            await db.OutboundMessages.CountAsync(m => m.LeadId == lead.Id), await db.EngagementEvents.CountAsync(e => e.LeadId == lead.Id),
+            await db.ExecutionLog.CountAsync(l => l.LeadId == lead.Id), await db.LeadSequenceStates.CountAsync(s => s.LeadId == lead.Id),
+            await db.CampaignLeads.CountAsync(c => c.LeadId == lead.Id)));
+        left.Should().Be((0, 0, 0, 0, 0));
+        (await MessagesAsync(other)).Should().ContainSingle("the other lead keeps its history");
+        (await SentAsync(sequence)).Should().Be(1);
+        (await JsonAsync(await A.GetAsync($"/api/campaigns/{Id(campaign)}")))["lead_count"]!.GetValue<int>().Should().Be(1);
+
+        // Blocked: the address can come back as a lead, but is never enrolled or mailed.
+        var again = await JsonAsync(await A.PostJsonAsync("/api/leads", new { email = lead.Email }));
+        await ExpectProblemAsync(await A.PostJsonAsync($"/api/leads/{Id(again)}/assign-sequence", new { sequence_id = Id(sequence) }), HttpStatusCode.Conflict);
+        await ExpectProblemAsync(await A.DeleteAsync($"/api/leads/{lead.Id}"), HttpStatusCode.NotFound);
+    }
+
+    private async Task<int> SentAsync(JsonObject sequence) =>
+        (await JsonAsync(await A.GetAsync($"/api/sequences/{Id(sequence)}/analytics")))["totals"]!["sent"]!.GetValue<int>();
+
+    [Fact]
     public async Task A_lead_can_be_paused_resumed_and_skipped_and_each_is_logged()
     {
         var sequence = await StartedSequenceAsync(null,

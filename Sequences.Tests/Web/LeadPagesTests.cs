@@ -3,6 +3,7 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using Sequences.Core.Engine;
 using Sequences.Core.Leads;
@@ -255,6 +256,30 @@ public sealed class LeadPagesTests : IAsyncLifetime
         var stored = await StoredAsync(lead.Id);
         (stored.Email, stored.Company, stored.Country, stored.Timezone, stored.Custom["plan"]).Should().Be(("edit@example.com", "Acme Europe", "DE", "America/New_York", "pro"));
         stored.Tags.Should().Equal("vip", "emea");
+    }
+
+    [Fact]
+    public async Task Lead_page_deletes_the_lead_after_asking_and_can_block_its_address()
+    {
+        var sequence = await _seed.SequenceAsync(_context.TenantA);
+        var lead = await _seed.LeadAsync(_context.TenantA, "erase@example.com");
+        await _seed.EnrollAsync(_context.TenantA, lead.Id, sequence.Id);
+        var dialogs = _context.Bunit.Render<MudDialogProvider>();
+        var page = _context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, lead.Id));
+
+        page.WaitForElement("[data-testid=lead-delete]", Wait).Click();
+        dialogs.WaitForAssertion(() => dialogs.Markup.Should().Contain("Delete erase@example.com and everything stored about it"), Wait);
+        dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Cancel").Click();
+        dialogs.WaitForAssertion(() => dialogs.Markup.Should().NotContain("everything stored about it"), Wait);
+        (await _seed.QueryAsync(_context.TenantA, db => db.Leads.AnyAsync(l => l.Id == lead.Id))).Should().BeTrue("cancel deletes nothing");
+
+        page.Find("[data-testid=lead-delete]").Click();
+        dialogs.WaitForAssertion(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Delete and block the address").Click(), Wait);
+
+        page.WaitForAssertion(() => _context.Bunit.Services.GetRequiredService<NavigationManager>().Uri.Should().EndWith("/leads"), Wait);
+        (await _seed.QueryAsync(_context.TenantA, db => db.Leads.AnyAsync(l => l.Id == lead.Id))).Should().BeFalse();
+        (await _seed.QueryAsync(_context.TenantA, db => db.LeadSequenceStates.AnyAsync(s => s.LeadId == lead.Id))).Should().BeFalse();
+        (await _seed.QueryAsync(_context.TenantA, db => db.Suppressions.SingleAsync(x => x.Email == "erase@example.com"))).Reason.Should().Be("manual");
     }
 
     [Fact]

@@ -26,18 +26,18 @@ public static class LeadsApi
             TypedResults.Ok(LeadResponse.From(await leads.GetAsync(id, ct))));
         group.MapPut("/{id:guid}", async Task<Ok<LeadResponse>> (Guid id, LeadInput body, LeadService leads, CancellationToken ct) =>
             TypedResults.Ok(LeadResponse.From(await leads.UpdateAsync(id, body, ct))));
+        group.MapDelete("/{id:guid}", async Task<NoContent> (Guid id, HttpRequest request, LeadService leads, CancellationToken ct) =>
+        {
+            await leads.DeleteAsync(id, Flag(request, "suppress"), ct);
+            return TypedResults.NoContent();
+        }).WithDescription("Erases the lead and its history (enrollments, messages, events, log). ?suppress=true keeps its address on the suppression list.");
         return api;
     }
 
     /// <summary>The UI's CSV import for scripts: the same parsing, suggested mapping, validation and batches.</summary>
     private static async Task<Results<Ok<LeadImportResponse>, ProblemHttpResult>> ImportAsync(HttpRequest request, LeadImportService importer, CancellationToken ct)
     {
-        var updateExisting = request.Query["update_existing"].ToString() switch
-        {
-            "" or "false" => false,
-            "true" => true,
-            _ => throw new InputRejectedException("update_existing", "invalid_boolean", "update_existing must be true or false."),
-        };
+        var updateExisting = Flag(request, "update_existing");
         CsvDocument document;
         try
         {
@@ -66,6 +66,13 @@ public static class LeadsApi
         var report = await importer.ImportAsync(document, mapping, updateExisting, ct: ct);
         return TypedResults.Ok(LeadImportResponse.From(report, document.Headers, mapping));
     }
+
+    private static bool Flag(HttpRequest request, string name) => request.Query[name].ToString() switch
+    {
+        "" or "false" => false,
+        "true" => true,
+        _ => throw new InputRejectedException(name, "invalid_boolean", $"{name} must be true or false."),
+    };
 
     private static bool IsCsv(string? contentType) =>
         contentType is not null && (contentType.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase)
