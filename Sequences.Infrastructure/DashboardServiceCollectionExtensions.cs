@@ -17,6 +17,7 @@ public static class DashboardServiceCollectionExtensions
     {
         services.AddScoped<LeadImportService>();
         services.AddScoped<LeadQueryService>();
+        services.AddScoped<LeadExportService>();
         services.AddScoped<LeadActionService>();
         services.AddScoped<UnknownOutcomeService>();
         services.AddScoped<OutboxService>();

@@ -124,6 +124,7 @@ public sealed partial class LeadImportService(IDbContextFactory<SequencesDbConte
     {
         var key = NonWord().Replace(header.Trim().ToLowerInvariant(), "_").Trim('_');
         if (key.StartsWith("custom_")) key = "custom." + key["custom_".Length..];
+        if (LeadExportService.ReadOnlyColumns.Contains(key)) return null; // an export's own columns: not the lead's to set
         var field = key switch
         {
             "email" or "e_mail" or "email_address" or "mail" => "email",
@@ -168,13 +169,13 @@ public sealed partial class LeadImportService(IDbContextFactory<SequencesDbConte
         string? Get(string field)
         {
             for (var i = 0; i < mapping.Fields.Count && i < row.Fields.Count; i++)
-                if (mapping.Fields[i] == field) return string.IsNullOrWhiteSpace(row.Fields[i]) ? null : row.Fields[i].Trim();
+                if (mapping.Fields[i] == field) return string.IsNullOrWhiteSpace(row.Fields[i]) ? null : CsvText.Unguard(row.Fields[i].Trim());
             return null;
         }
         var custom = new Dictionary<string, string>();
         for (var i = 0; i < mapping.Fields.Count && i < row.Fields.Count; i++)
             if (mapping.Fields[i] is { } f && f.StartsWith("custom.", StringComparison.Ordinal) && !string.IsNullOrWhiteSpace(row.Fields[i]))
-                custom[f["custom.".Length..]] = row.Fields[i].Trim();
+                custom[f["custom.".Length..]] = CsvText.Unguard(row.Fields[i].Trim());
         var tags = Get("tags")?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
         return new LeadInput
         {

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Sequences.Tests.Infrastructure;
 
 namespace Sequences.Tests.Api;
@@ -110,6 +111,52 @@ public abstract class LeadsAndCampaignsApiTests(SequencesApp app) : ApiTestBase(
         (await A.PostCsvAsync("/api/leads/import", huge)).StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
 
         (await A.GetStringAsync("/api/leads?page_size=200")).Should().Be(before);
+    }
+
+    [Fact]
+    public async Task Exported_leads_import_back_as_the_same_leads_and_spreadsheets_run_none_of_their_text()
+    {
+        var m = $"x{Guid.NewGuid():N}"[..9];
+        await ExpectAsync(await A.PostJsonAsync("/api/leads", new
+        {
+            email = $"ada-{m}@example.com", first_name = "Ada", last_name = "Lovelace", company = "Engines, \"Analytical\" Ltd", title = "=HYPERLINK(\"http://evil\")",
+            timezone = "Europe/London", country = "GB", tags = new[] { "vip", "beta" }, custom = new Dictionary<string, string> { ["phone"] = "+44 20 7946", ["note"] = "two\nlines" },
+        }), HttpStatusCode.Created);
+        await ExpectAsync(await A.PostJsonAsync("/api/leads", new { email = $"bob-{m}@example.com", name = "Bob", custom = new Dictionary<string, string> { ["plan"] = "pro" } }), HttpStatusCode.Created);
+
+        var response = await A.GetAsync($"/api/leads/export?q={m}");
+
+        await ExpectAsync(response, HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
+        response.Content.Headers.ContentDisposition!.FileName.Should().StartWith("leads-").And.EndWith(".csv");
+        var csv = await response.Content.ReadAsStringAsync();
+        csv.Split('\n')[0].TrimEnd('\r').Should().Be("email,first_name,last_name,name,company,title,timezone,country,status,tags,custom.note,custom.phone,custom.plan,unsubscribed_at,bounced_at,created_at");
+        csv.Should().Contain("\"'=HYPERLINK(\"\"http://evil\"\")\"", "a spreadsheet must not run a lead's title as a formula");
+        csv.Should().Contain("'+44 20 7946");
+        (await B.GetStringAsync($"/api/leads/export?q={m}")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle("another tenant exports only its header");
+
+        var imported = await JsonAsync(await B.PostCsvAsync("/api/leads/import", csv));
+        (imported["imported"]!.GetValue<int>(), imported["rejected"]!.AsArray().Count).Should().Be((2, 0));
+        imported["columns"]!.AsArray().TakeLast(3).Select(c => c!["field"]).Should().OnlyContain(f => f == null, "when it was exported is not the lead's to set");
+        var original = (await JsonAsync(await A.GetAsync($"/api/leads?q={m}")))["items"]!.AsArray();
+        var copy = (await JsonAsync(await B.GetAsync($"/api/leads?q={m}")))["items"]!.AsArray();
+        copy.Select(Comparable).Should().BeEquivalentTo(original.Select(Comparable));
+        var ada = copy.Single(l => l!["email"]!.GetValue<string>().StartsWith("ada"))!;
+        (ada["company"]!.GetValue<string>(), ada["title"]!.GetValue<string>(), ada["custom"]!["note"]!.GetValue<string>(), ada["custom"]!["phone"]!.GetValue<string>())
+            .Should().Be(("Engines, \"Analytical\" Ltd", "=HYPERLINK(\"http://evil\")", "two\nlines", "+44 20 7946"));
+
+        await ExpectProblemAsync(await A.GetAsync("/api/leads/export?campaign_id=nope"), HttpStatusCode.BadRequest, "campaign_id");
+    }
+
+    /// <summary>A lead as JSON without what a copy cannot share: its id and when it was stored.</summary>
+    private static string Comparable(JsonNode? lead)
+    {
+        var copy = lead!.DeepClone().AsObject();
+        foreach (var key in new[] { "id", "created_at", "updated_at" }) copy.Remove(key);
+        // Custom fields in name order: the export writes them so.
+        copy["custom"] = new JsonObject(copy["custom"]!.AsObject().OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => KeyValuePair.Create(kv.Key, kv.Value?.DeepClone())));
+        return copy.ToJsonString();
     }
 
     [Fact]

@@ -22,6 +22,13 @@ public static class LeadsApi
             .WithDescription("A CSV of leads as the body (text/csv) or as a file in a multipart form. Columns map by their header " +
                              "as in the UI (email, first_name, ... ; any other header becomes custom.<header>). ?update_existing=true " +
                              "updates stored leads with the row's non-empty cells instead of skipping them.");
+        group.MapGet("/export", (HttpRequest request, LeadExportService export, TimeProvider clock) =>
+            {
+                var filter = ExportFilter(request);
+                return TypedResults.Stream(body => export.WriteCsvAsync(body, filter, request.HttpContext.RequestAborted), "text/csv; charset=utf-8",
+                    $"leads-{clock.GetUtcNow():yyyy-MM-dd}.csv");
+            })
+            .WithDescription("The leads (all, or those matching ?q=, status=, tag=, campaign_id=, sequence_id=) as a CSV that POST /api/leads/import reads back.");
         group.MapGet("/{id:guid}", async Task<Ok<LeadResponse>> (Guid id, LeadService leads, CancellationToken ct) =>
             TypedResults.Ok(LeadResponse.From(await leads.GetAsync(id, ct))));
         group.MapPut("/{id:guid}", async Task<Ok<LeadResponse>> (Guid id, LeadInput body, LeadService leads, CancellationToken ct) =>
@@ -65,6 +72,15 @@ public static class LeadsApi
         var mapping = LeadImportService.SuggestMapping(document.Headers);
         var report = await importer.ImportAsync(document, mapping, updateExisting, ct: ct);
         return TypedResults.Ok(LeadImportResponse.From(report, document.Headers, mapping));
+    }
+
+    private static LeadFilter ExportFilter(HttpRequest request)
+    {
+        Guid? Id(string name) => request.Query[name].ToString() is { Length: > 0 } raw
+            ? Guid.TryParse(raw, out var id) ? id : throw new InputRejectedException(name, "invalid_id", $"{name} must be an id.")
+            : null;
+        string? Text(string name) => request.Query[name].ToString() is { Length: > 0 } value ? value : null;
+        return new LeadFilter(Text("q"), Text("status"), Text("tag"), Id("campaign_id"), Id("sequence_id"));
     }
 
     private static bool Flag(HttpRequest request, string name) => request.Query[name].ToString() switch
