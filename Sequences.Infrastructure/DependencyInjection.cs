@@ -68,6 +68,7 @@ public static class DependencyInjection
         services.AddScoped<StepService>();
         services.AddScoped<SequencePreviewService>();
         services.AddScoped<LeadService>();
+        services.AddScoped<LeadEraser>();
         services.AddScoped<CampaignService>();
         services.AddScoped<Suppressions.SuppressionService>();
         services.AddScoped<Analytics.AnalyticsService>();

@@ -1,8 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Sequences.Core.Common;
 using Sequences.Core.Leads;
-using Sequences.Core.Mail;
-using Sequences.Core.Tracking;
 using Sequences.Infrastructure.Engine;
 using Sequences.Infrastructure.Persistence;
 
@@ -92,33 +90,6 @@ public sealed class LeadService(IDbContextFactory<SequencesDbContext> contexts, 
         if (rezoned) await EnrollmentService.RezoneAsync(db, [lead], clock.GetUtcNow().UtcDateTime, ct);
         await db.SaveChangesAsync(ct);
         return lead;
-    }
-
-    /// <summary>Erases the lead and everything stored about it: enrollments, campaign memberships, messages, engagement
-    /// events, execution log and notifications (a data subject's erasure; analytics lose its sends too). With
-    /// <paramref name="suppress"/> its address is kept on the suppression list, so it is never mailed again.
-    /// A lead the scheduler holds right now is refused (409) and nothing is erased.</summary>
-    public async Task DeleteAsync(Guid id, bool suppress, CancellationToken ct = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var lead = await db.Leads.FirstOrDefaultAsync(l => l.Id == id, ct) ?? throw new NotFoundException("Lead", id);
-        var now = clock.GetUtcNow().UtcDateTime;
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        // Enrollments first, and only those no pass holds: one that a pass claimed meanwhile stays, and then nothing is erased.
-        await db.LeadSequenceStates.Where(s => s.LeadId == id && (s.LeaseUntil == null || s.LeaseUntil <= now)).ExecuteDeleteAsync(ct);
-        if (await db.LeadSequenceStates.AnyAsync(s => s.LeadId == id, ct)
-            || await db.OutboundMessages.AnyAsync(m => m.LeadId == id && m.Status == OutboundStatus.Sending && m.LeaseUntil > now, ct))
-            throw new ConflictException("The scheduler is working on this lead right now; try again in a moment.");
-        await db.CampaignLeads.Where(c => c.LeadId == id).ExecuteDeleteAsync(ct);
-        await db.EngagementEvents.Where(e => e.LeadId == id).ExecuteDeleteAsync(ct);
-        await db.OutboundMessages.Where(m => m.LeadId == id).ExecuteDeleteAsync(ct);
-        await db.ExecutionLog.Where(l => l.LeadId == id).ExecuteDeleteAsync(ct);
-        await db.Notifications.Where(n => n.LeadId == id).ExecuteDeleteAsync(ct);
-        if (suppress && !await db.Suppressions.AnyAsync(s => s.Email == lead.Email, ct))
-            db.Suppressions.Add(new Suppression { TenantId = lead.TenantId, Email = lead.Email, Reason = "manual", CreatedAt = now });
-        db.Leads.Remove(lead);
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
     }
 
     /// <summary>Updates a stored lead with the values <paramref name="input"/> has (an import row's non-empty cells);

@@ -198,7 +198,9 @@ public sealed class BuilderBrowserTests(BrowserApp app) : IClassFixture<BrowserA
     /// <summary>Lists the canvas's arrows that do not join their ports, after a first entry "N links".</summary>
     private const string LinkCheck = """
         canvas => {
-            const layer = canvas.querySelector('.diagram-html-layer').getBoundingClientRect();
+            const html = canvas.querySelector('.diagram-html-layer');
+            if (!html) return ['the canvas is not drawn yet'];
+            const layer = html.getBoundingClientRect();
             const at = (r, side) => side === 'right' ? [r.right - layer.left, r.top + r.height / 2 - layer.top]
                 : side === 'top' ? [r.left + r.width / 2 - layer.left, r.top - layer.top]
                 : [r.left + r.width / 2 - layer.left, r.bottom - layer.top];
@@ -211,10 +213,14 @@ public sealed class BuilderBrowserTests(BrowserApp app) : IClassFixture<BrowserA
                 const [node, kind] = id === 'start' ? ['start', 'next'] : [id.slice(0, 36), id.slice(37)];
                 const port = canvas.querySelector(`[data-node-id="${node}"] ` + (kind === 'yes' ? '.port-yes' : kind === 'no' ? '.port-no' : '.diagram-port.bottom'));
                 if (!port) { problems.push(`${id} has no port on the page`); continue; }
-                const start = g.querySelector('path').getAttribute('d').match(/^M\s*([-\d.]+)[ ,]+([-\d.]+)/).slice(1).map(Number);
+                // Mid-render an arrow can be on the page before its path or its head: not drawn yet, so not yet right.
+                const path = g.querySelector('path')?.getAttribute('d')?.match(/^M\s*([-\d.]+)[ ,]+([-\d.]+)/);
+                const head = g.querySelector('g[transform]')?.getAttribute('transform')?.match(/translate\(([-\d.]+),\s*([-\d.]+)\)\s*rotate\(([-\d.]+)\)/);
+                if (!path || !head) { problems.push(`${id} is not drawn yet`); continue; }
+                const start = path.slice(1).map(Number);
                 const expected = at(port.getBoundingClientRect(), kind === 'no' ? 'right' : 'bottom');
                 if (!near(start, expected)) problems.push(`${id} starts at ${start} but its port is at ${expected}`);
-                const [, x, y, angle] = g.querySelector('g[transform]').getAttribute('transform').match(/translate\(([-\d.]+),\s*([-\d.]+)\)\s*rotate\(([-\d.]+)\)/).map(Number);
+                const [, x, y, angle] = head.map(Number);
                 const tip = [x + 10 * Math.cos(angle * Math.PI / 180), y + 10 * Math.sin(angle * Math.PI / 180)];
                 if (!ways.some(w => near(tip, w))) problems.push(`${id} points at ${tip}, on no step's way-in port`);
             }

@@ -7,32 +7,21 @@ using Sequences.Web.Components.Pages.Campaigns;
 
 namespace Sequences.Tests.Web;
 
-public sealed class CampaignPagesTests : IAsyncLifetime
+public sealed class CampaignPagesTests : DashboardTestBase
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
-
-    private PageTestContext _context = default!;
-    private DashboardSeed _seed = default!;
-
-    public async Task InitializeAsync()
-    {
-        _context = await PageTestContext.CreateAsync();
-        _seed = new DashboardSeed(_context);
-    }
-
-    public async Task DisposeAsync() => await _context.DisposeAsync();
 
     [Fact]
     public async Task Creating_a_campaign_opens_its_page()
     {
-        var page = _context.Bunit.Render<CampaignList>();
+        var page = Context.Bunit.Render<CampaignList>();
         page.Find("[data-testid=campaign-new]").Click();
 
         await page.Find("input[data-testid=campaign-name-input]").InputAsync(new ChangeEventArgs { Value = "Spring push" });
         page.Find("[data-testid=campaign-create]").Click();
 
-        var id = await _seed.QueryAsync(_context.TenantA, db => db.Campaigns.Where(c => c.Name == "Spring push").Select(c => c.Id).SingleAsync());
-        var navigation = _context.Bunit.Services.GetService(typeof(NavigationManager)) as NavigationManager;
+        var id = await Seed.QueryAsync(Context.TenantA, db => db.Campaigns.Where(c => c.Name == "Spring push").Select(c => c.Id).SingleAsync());
+        var navigation = Context.Bunit.Services.GetService(typeof(NavigationManager)) as NavigationManager;
         navigation!.Uri.Should().EndWith($"/campaigns/{id}");
     }
 
@@ -40,12 +29,12 @@ public sealed class CampaignPagesTests : IAsyncLifetime
     public async Task A_campaign_can_be_renamed_and_a_blank_name_is_refused_keeping_what_was_typed()
     {
         var campaignId = Guid.NewGuid();
-        await _seed.WithDbAsync(_context.TenantA, async db =>
+        await Seed.WithDbAsync(Context.TenantA, async db =>
         {
             db.Campaigns.Add(new Campaign { Id = campaignId, Name = "Q3 outbound" });
             await db.SaveChangesAsync();
         });
-        var page = _context.Bunit.Render<CampaignDetail>(p => p.Add(x => x.Id, campaignId));
+        var page = Context.Bunit.Render<CampaignDetail>(p => p.Add(x => x.Id, campaignId));
         page.WaitForElement("[data-testid=campaign-edit]", Wait).Click();
 
         await page.Find("input[data-testid=campaign-edit-name]").InputAsync(new ChangeEventArgs { Value = "  " });
@@ -58,25 +47,25 @@ public sealed class CampaignPagesTests : IAsyncLifetime
         page.Find("[data-testid=campaign-edit-save]").Click();
         page.WaitForAssertion(() => page.Find("h1").TextContent.Should().Be("Q4 outbound"), Wait);
         page.FindAll("[data-testid=campaign-edit-form]").Should().BeEmpty();
-        var stored = await _seed.QueryAsync(_context.TenantA, db => db.Campaigns.SingleAsync(c => c.Id == campaignId));
+        var stored = await Seed.QueryAsync(Context.TenantA, db => db.Campaigns.SingleAsync(c => c.Id == campaignId));
         (stored.Name, stored.Description).Should().Be(("Q4 outbound", "Founders in Berlin"));
     }
 
     [Fact]
     public async Task Add_matching_leads_then_assign_a_sequence_enrolling_existing_leads_with_criteria()
     {
-        var sequence = await _seed.SequenceAsync(_context.TenantA);
-        await _seed.LeadAsync(_context.TenantA, "ceo@example.com", tags: ["webinar"]);
-        await _seed.LeadAsync(_context.TenantA, "dev@example.com", tags: ["webinar"]);
-        await _seed.LeadAsync(_context.TenantA, "nope@example.com");
+        var sequence = await Seed.SequenceAsync(Context.TenantA);
+        await Seed.LeadAsync(Context.TenantA, "ceo@example.com", tags: ["webinar"]);
+        await Seed.LeadAsync(Context.TenantA, "dev@example.com", tags: ["webinar"]);
+        await Seed.LeadAsync(Context.TenantA, "nope@example.com");
         var campaignId = Guid.NewGuid();
-        await _seed.WithDbAsync(_context.TenantA, async db =>
+        await Seed.WithDbAsync(Context.TenantA, async db =>
         {
             db.Campaigns.Add(new Campaign { Id = campaignId, Name = "Webinar" });
             await db.SaveChangesAsync();
         });
 
-        var page = _context.Bunit.Render<CampaignDetail>(p => p.Add(x => x.Id, campaignId));
+        var page = Context.Bunit.Render<CampaignDetail>(p => p.Add(x => x.Id, campaignId));
         page.WaitForAssertion(() => page.Find("[data-testid=campaign-add-count]").GetAttribute("data-value").Should().Be("3"), Wait);
         await page.Find("input[data-testid=campaign-add-tag]").ChangeAsync(new ChangeEventArgs { Value = "webinar" });
         page.WaitForAssertion(() => page.Find("[data-testid=campaign-add-count]").GetAttribute("data-value").Should().Be("2"), Wait);
@@ -105,10 +94,10 @@ public sealed class CampaignPagesTests : IAsyncLifetime
         page.WaitForAssertion(() => page.Find("[data-testid=campaign-assign-result]").TextContent
             .Should().Contain("1 enrolled").And.Contain("1 not matching"), Wait);
         page.WaitForAssertion(() => page.FindAll("[data-testid=campaign-sequence-row]").Should().ContainSingle(), Wait);
-        var enrolled = await _seed.QueryAsync(_context.TenantA, db => db.LeadSequenceStates
+        var enrolled = await Seed.QueryAsync(Context.TenantA, db => db.LeadSequenceStates
             .Join(db.Leads, s => s.LeadId, l => l.Id, (s, l) => new { l.Email, s.CampaignId }).ToListAsync());
         enrolled.Should().ContainSingle().Which.Should().Be(new { Email = "ceo@example.com", CampaignId = (Guid?)campaignId });
-        var assignment = await _seed.QueryAsync(_context.TenantA, db => db.CampaignSequences.SingleAsync());
+        var assignment = await Seed.QueryAsync(Context.TenantA, db => db.CampaignSequences.SingleAsync());
         assignment.EnrollExisting.Should().BeTrue();
         assignment.Criteria.Should().Equal(new LeadCriterion("email", "starts_with", "ceo"));
     }
@@ -117,13 +106,13 @@ public sealed class CampaignPagesTests : IAsyncLifetime
     public async Task Another_tenants_campaign_shows_not_found()
     {
         var campaignId = Guid.NewGuid();
-        await _seed.WithDbAsync(_context.TenantB, async db =>
+        await Seed.WithDbAsync(Context.TenantB, async db =>
         {
             db.Campaigns.Add(new Campaign { Id = campaignId, Name = "Theirs" });
             await db.SaveChangesAsync();
         });
 
-        var page = _context.Bunit.Render<CampaignDetail>(p => p.Add(x => x.Id, campaignId));
+        var page = Context.Bunit.Render<CampaignDetail>(p => p.Add(x => x.Id, campaignId));
 
         page.WaitForAssertion(() => page.Find("[data-testid=not-found]"), Wait);
     }

@@ -7,32 +7,21 @@ using Sequences.Web.Components.Pages.Leads;
 namespace Sequences.Tests.Web;
 
 /// <summary>The "Why?" panel on the lead page: opened per enrollment, it shows the explainer's own sentences.</summary>
-public sealed class ExplainPanelTests : IAsyncLifetime
+public sealed class ExplainPanelTests : DashboardTestBase
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
-
-    private PageTestContext _context = default!;
-    private DashboardSeed _seed = default!;
-
-    public async Task InitializeAsync()
-    {
-        _context = await PageTestContext.CreateAsync();
-        _seed = new DashboardSeed(_context);
-    }
-
-    public async Task DisposeAsync() => await _context.DisposeAsync();
 
     [Fact]
     public async Task Why_opens_the_panel_with_every_step_and_the_same_sentences_as_the_api()
     {
-        var sequence = await _seed.SequenceAsync(_context.TenantA, "Draft outreach");
-        var lead = await _seed.LeadAsync(_context.TenantA, "why@example.com", "Europe/Berlin");
-        await _seed.EnrollAsync(_context.TenantA, lead.Id, sequence.Id);
+        var sequence = await Seed.SequenceAsync(Context.TenantA, "Draft outreach");
+        var lead = await Seed.LeadAsync(Context.TenantA, "why@example.com", "Europe/Berlin");
+        await Seed.EnrollAsync(Context.TenantA, lead.Id, sequence.Id);
         Explanation? expected = null;
-        await _context.AsTenantAsync(_context.TenantA, async services =>
+        await Context.AsTenantAsync(Context.TenantA, async services =>
             expected = await services.GetRequiredService<ExplainService>().ExplainAsync(lead.Id, sequence.Id));
 
-        var page = _context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, lead.Id));
+        var page = Context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, lead.Id));
         page.WaitForAssertion(() => page.Find("[data-testid=lead-why]"), Wait);
         page.FindAll("[data-testid=lead-explain]").Should().BeEmpty();
 
@@ -64,7 +53,7 @@ public sealed class ExplainPanelTests : IAsyncLifetime
             new StepExplanation(Guid.NewGuid(), 2, global::Sequences.Core.Sequences.StepType.Email, "Nudge", StepStatus.Blocked, "Blocked.", at.AddDays(2), at.AddDays(2), null, [paused, delay], []),
         ]);
 
-        var panel = _context.Bunit.Render<ExplainPanel>(p => p.Add(x => x.Explanation, explanation).Add(x => x.SequenceName, "Onboarding"));
+        var panel = Context.Bunit.Render<ExplainPanel>(p => p.Add(x => x.Explanation, explanation).Add(x => x.SequenceName, "Onboarding"));
 
         panel.FindAll("[data-testid=explain-blocker]").Select(b => (b.GetAttribute("data-code"), b.TextContent)).Should().Equal(("lead_paused", paused.Sentence));
         panel.FindAll("[data-testid=explain-reason]").Select(r => (r.GetAttribute("data-code"), r.TextContent))

@@ -7,19 +7,8 @@ using Sequences.Infrastructure.Persistence;
 namespace Sequences.Tests.Web;
 
 /// <summary>CSV import without the UI: parsing, mapping, rejected rows with line numbers, duplicates, batches and tenant scope.</summary>
-public sealed class LeadImportServiceTests : IAsyncLifetime
+public sealed class LeadImportServiceTests : DashboardTestBase
 {
-    private PageTestContext _context = default!;
-    private DashboardSeed _seed = default!;
-
-    public async Task InitializeAsync()
-    {
-        _context = await PageTestContext.CreateAsync();
-        _seed = new DashboardSeed(_context);
-    }
-
-    public async Task DisposeAsync() => await _context.DisposeAsync();
-
     [Fact]
     public void Parses_quoted_fields_line_breaks_and_semicolon_files_with_the_line_each_row_starts_on()
     {
@@ -50,7 +39,7 @@ public sealed class LeadImportServiceTests : IAsyncLifetime
     [Fact]
     public async Task Imports_valid_rows_and_reports_every_rejected_row_with_its_line_and_reason()
     {
-        await _seed.LeadAsync(_context.TenantA, "existing@example.com");
+        await Seed.LeadAsync(Context.TenantA, "existing@example.com");
         const string csv = """
             email,first_name,timezone,tags,plan
             ada@example.com,Ada,Europe/London,vip; beta,pro
@@ -61,7 +50,7 @@ public sealed class LeadImportServiceTests : IAsyncLifetime
             grace@example.com,Grace,,,
             """;
 
-        var report = await ImportAsync(_context.TenantA, csv);
+        var report = await ImportAsync(Context.TenantA, csv);
 
         report.Rows.Should().Be(6);
         report.Imported.Should().Be(2);
@@ -74,12 +63,12 @@ public sealed class LeadImportServiceTests : IAsyncLifetime
         report.Rejected[2].Reason.Should().Contain("line 2");
         report.Rejected[3].Reason.Should().Contain("already exists");
 
-        var ada = await _seed.QueryAsync(_context.TenantA, db => db.Leads.SingleAsync(l => l.Email == "ada@example.com"));
+        var ada = await Seed.QueryAsync(Context.TenantA, db => db.Leads.SingleAsync(l => l.Email == "ada@example.com"));
         ada.FirstName.Should().Be("Ada");
         ada.Timezone.Should().Be("Europe/London");
         ada.Tags.Should().Equal("vip", "beta");
         ada.Custom.Should().Contain("plan", "pro");
-        (await CountAsync(_context.TenantA)).Should().Be(3);
+        (await CountAsync(Context.TenantA)).Should().Be(3);
     }
 
     [Fact]
@@ -89,7 +78,7 @@ public sealed class LeadImportServiceTests : IAsyncLifetime
         var progress = new List<ImportProgress>();
         LeadImportReport? report = null;
 
-        await _context.AsTenantAsync(_context.TenantA, async services =>
+        await Context.AsTenantAsync(Context.TenantA, async services =>
         {
             var importer = new LeadImportService(services.GetRequiredService<IDbContextFactory<SequencesDbContext>>(), services.GetRequiredService<TimeProvider>()) { BatchSize = 10 };
             report = await importer.ImportAsync(LeadImportService.Parse(csv), new LeadImportMapping(["email"]), progress: p =>
@@ -102,7 +91,7 @@ public sealed class LeadImportServiceTests : IAsyncLifetime
         report!.Imported.Should().Be(25);
         progress.Select(p => p.Processed).Should().Equal(0, 10, 20, 25);
         progress.Should().OnlyContain(p => p.Total == 25);
-        (await CountAsync(_context.TenantA)).Should().Be(25);
+        (await CountAsync(Context.TenantA)).Should().Be(25);
     }
 
     [Fact]
@@ -110,18 +99,18 @@ public sealed class LeadImportServiceTests : IAsyncLifetime
     {
         var document = LeadImportService.Parse("mail,name,other\na@example.com,A,B\n");
 
-        var noEmail = async () => await ImportAsync(_context.TenantA, document, new LeadImportMapping([null, "name", null]));
-        var twice = async () => await ImportAsync(_context.TenantA, document, new LeadImportMapping(["email", "name", "name"]));
+        var noEmail = async () => await ImportAsync(Context.TenantA, document, new LeadImportMapping([null, "name", null]));
+        var twice = async () => await ImportAsync(Context.TenantA, document, new LeadImportMapping(["email", "name", "name"]));
 
         (await noEmail.Should().ThrowAsync<InputRejectedException>()).Which.Issues.Should().Contain(i => i.Code == "email_required");
         (await twice.Should().ThrowAsync<InputRejectedException>()).Which.Issues.Should().Contain(i => i.Code == "duplicate_field");
-        (await CountAsync(_context.TenantA)).Should().Be(0);
+        (await CountAsync(Context.TenantA)).Should().Be(0);
     }
 
     [Fact]
     public async Task Rows_with_a_different_number_of_fields_are_rejected_not_guessed()
     {
-        var report = await ImportAsync(_context.TenantA, "email,name\na@example.com,A,extra\nb@example.com,B\n");
+        var report = await ImportAsync(Context.TenantA, "email,name\na@example.com,A,extra\nb@example.com,B\n");
 
         report.Imported.Should().Be(1);
         report.Rejected.Should().ContainSingle().Which.Should().Be(new RejectedRow(2, null, "wrong_field_count", "The row has 3 fields; the header has 2."));
@@ -130,7 +119,7 @@ public sealed class LeadImportServiceTests : IAsyncLifetime
     [Fact]
     public async Task Rows_for_stored_leads_update_them_when_asked_with_their_non_empty_cells_only()
     {
-        await _context.AsTenantAsync(_context.TenantA, services => services.GetRequiredService<LeadService>().CreateAsync(new Sequences.Core.Leads.LeadInput
+        await Context.AsTenantAsync(Context.TenantA, services => services.GetRequiredService<LeadService>().CreateAsync(new Sequences.Core.Leads.LeadInput
         {
             Email = "ada@example.com", FirstName = "Ada", LastName = "Lovelace", Company = "Old Co", Title = "CTO", Timezone = "America/New_York",
             Tags = ["trial"], Custom = new() { ["plan"] = "basic", ["seats"] = "3" },
@@ -141,12 +130,12 @@ public sealed class LeadImportServiceTests : IAsyncLifetime
             grace@example.com,Grace,Navy,,,,
             """;
 
-        var skipped = await ImportAsync(_context.TenantA, csv);
+        var skipped = await ImportAsync(Context.TenantA, csv);
         (skipped.Imported, skipped.Updated, skipped.Duplicates).Should().Be((1, 0, 1));
         (await AdaAsync()).Company.Should().Be("Old Co", "without the option a stored lead is left alone");
 
         var document = LeadImportService.Parse(csv);
-        var updated = await ImportAsync(_context.TenantA, document, LeadImportService.SuggestMapping(document.Headers), updateExisting: true);
+        var updated = await ImportAsync(Context.TenantA, document, LeadImportService.SuggestMapping(document.Headers), updateExisting: true);
 
         (updated.Imported, updated.Updated, updated.Unchanged, updated.Duplicates, updated.Rejected.Count).Should().Be((0, 1, 1, 0, 0), "Grace's row matches what is stored");
         var ada = await AdaAsync();
@@ -154,19 +143,19 @@ public sealed class LeadImportServiceTests : IAsyncLifetime
             .Be(("Augusta", "Lovelace", "Augusta Lovelace", "New Co", "CTO", "Europe/Berlin"), "empty cells keep what is stored; the name follows the first name");
         ada.Tags.Should().Equal("vip", "emea");
         ada.Custom.Should().Equal(new Dictionary<string, string> { ["plan"] = "pro", ["seats"] = "3" });
-        (await CountAsync(_context.TenantA)).Should().Be(2);
+        (await CountAsync(Context.TenantA)).Should().Be(2);
     }
 
     [Fact]
     public async Task Duplicates_are_per_tenant()
     {
-        await _seed.LeadAsync(_context.TenantB, "shared@example.com");
+        await Seed.LeadAsync(Context.TenantB, "shared@example.com");
 
-        var report = await ImportAsync(_context.TenantA, "email\nshared@example.com\n");
+        var report = await ImportAsync(Context.TenantA, "email\nshared@example.com\n");
 
         report.Imported.Should().Be(1);
-        (await CountAsync(_context.TenantA)).Should().Be(1);
-        (await CountAsync(_context.TenantB)).Should().Be(1);
+        (await CountAsync(Context.TenantA)).Should().Be(1);
+        (await CountAsync(Context.TenantB)).Should().Be(1);
     }
 
     private Task<LeadImportReport> ImportAsync(Guid tenantId, string csv)
@@ -178,13 +167,13 @@ public sealed class LeadImportServiceTests : IAsyncLifetime
     private async Task<LeadImportReport> ImportAsync(Guid tenantId, CsvDocument document, LeadImportMapping mapping, bool updateExisting = false)
     {
         LeadImportReport? report = null;
-        await _context.AsTenantAsync(tenantId, async services =>
+        await Context.AsTenantAsync(tenantId, async services =>
             report = await services.GetRequiredService<LeadImportService>().ImportAsync(document, mapping, updateExisting));
         return report!;
     }
 
     private Task<Sequences.Core.Leads.Lead> AdaAsync() =>
-        _seed.QueryAsync(_context.TenantA, db => db.Leads.AsNoTracking().SingleAsync(l => l.Email == "ada@example.com"));
+        Seed.QueryAsync(Context.TenantA, db => db.Leads.AsNoTracking().SingleAsync(l => l.Email == "ada@example.com"));
 
-    private Task<int> CountAsync(Guid tenantId) => _seed.QueryAsync(tenantId, db => db.Leads.CountAsync());
+    private Task<int> CountAsync(Guid tenantId) => Seed.QueryAsync(tenantId, db => db.Leads.CountAsync());
 }

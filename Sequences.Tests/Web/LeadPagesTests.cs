@@ -11,26 +11,15 @@ using Sequences.Web.Components.Pages.Leads;
 
 namespace Sequences.Tests.Web;
 
-public sealed class LeadPagesTests : IAsyncLifetime
+public sealed class LeadPagesTests : DashboardTestBase
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
-
-    private PageTestContext _context = default!;
-    private DashboardSeed _seed = default!;
-
-    public async Task InitializeAsync()
-    {
-        _context = await PageTestContext.CreateAsync();
-        _seed = new DashboardSeed(_context);
-    }
-
-    public async Task DisposeAsync() => await _context.DisposeAsync();
 
     [Fact]
     public async Task Csv_import_maps_columns_shows_progress_and_reports_rejected_rows()
     {
-        await _seed.LeadAsync(_context.TenantA, "old@example.com");
-        var page = _context.Bunit.Render<LeadList>();
+        await Seed.LeadAsync(Context.TenantA, "old@example.com");
+        var page = Context.Bunit.Render<LeadList>();
         page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Should().ContainSingle(), Wait);
 
         page.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText(
@@ -56,7 +45,7 @@ public sealed class LeadPagesTests : IAsyncLifetime
         page.Find("[data-testid=import-invalid]").TextContent.Should().Contain("2 invalid");
         // The grid reloads with the new lead.
         page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Should().HaveCount(2), Wait);
-        var ada = await _seed.QueryAsync(_context.TenantA, db => db.Leads.SingleAsync(l => l.Email == "ada@example.com"));
+        var ada = await Seed.QueryAsync(Context.TenantA, db => db.Leads.SingleAsync(l => l.Email == "ada@example.com"));
         ada.Timezone.Should().Be("Europe/London");
         ada.Custom.Should().Contain("plan", "pro");
     }
@@ -64,8 +53,8 @@ public sealed class LeadPagesTests : IAsyncLifetime
     [Fact]
     public async Task Csv_import_can_update_leads_that_already_exist()
     {
-        await _seed.LeadAsync(_context.TenantA, "old@example.com");
-        var page = _context.Bunit.Render<LeadList>();
+        await Seed.LeadAsync(Context.TenantA, "old@example.com");
+        var page = Context.Bunit.Render<LeadList>();
         page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Should().ContainSingle(), Wait);
 
         page.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("Email,Company\nold@example.com,Renamed Co\nnew@example.com,New Co\n", "leads.csv"));
@@ -78,13 +67,13 @@ public sealed class LeadPagesTests : IAsyncLifetime
         page.Find("[data-testid=import-updated]").TextContent.Should().Contain("1 updated");
         page.Find("[data-testid=import-report]").GetAttribute("data-imported").Should().Be("1");
         page.FindAll("[data-testid=import-rejected-row]").Should().BeEmpty();
-        (await _seed.QueryAsync(_context.TenantA, db => db.Leads.SingleAsync(l => l.Email == "old@example.com"))).Company.Should().Be("Renamed Co");
+        (await Seed.QueryAsync(Context.TenantA, db => db.Leads.SingleAsync(l => l.Email == "old@example.com"))).Company.Should().Be("Renamed Co");
     }
 
     [Fact]
     public void A_file_that_does_not_parse_shows_an_error_and_no_mapping()
     {
-        var page = _context.Bunit.Render<LeadList>();
+        var page = Context.Bunit.Render<LeadList>();
 
         page.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("email,name\na@example.com,\"open\nb@example.com,B\n", "broken.csv"));
 
@@ -95,7 +84,7 @@ public sealed class LeadPagesTests : IAsyncLifetime
     [Fact]
     public async Task A_mapping_without_email_cannot_start()
     {
-        var page = _context.Bunit.Render<LeadList>();
+        var page = Context.Bunit.Render<LeadList>();
         page.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("Address,Name\na@example.com,A\n", "x.csv"));
         page.WaitForAssertion(() => page.Find("[data-testid=import-mapping-issues]").TextContent.Should().Contain("must map to email"), Wait);
 
@@ -110,10 +99,10 @@ public sealed class LeadPagesTests : IAsyncLifetime
     [Fact]
     public async Task Export_downloads_the_leads_matching_the_filters_as_csv()
     {
-        await _seed.LeadAsync(_context.TenantA, "vip@example.com", tags: ["VIP"]);
-        await _seed.LeadAsync(_context.TenantA, "plain@example.com");
-        _context.Bunit.JSInterop.SetupVoid("sequencesDownloadStream", _ => true);
-        var page = _context.Bunit.Render<LeadList>();
+        await Seed.LeadAsync(Context.TenantA, "vip@example.com", tags: ["VIP"]);
+        await Seed.LeadAsync(Context.TenantA, "plain@example.com");
+        Context.Bunit.JSInterop.SetupVoid("sequencesDownloadStream", _ => true);
+        var page = Context.Bunit.Render<LeadList>();
         page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Should().HaveCount(2), Wait);
         var filters = page.FindComponent<LeadFilters>();
         await page.InvokeAsync(() => filters.Instance.FilterChanged.InvokeAsync(new() { Tag = "vip" }));
@@ -121,8 +110,8 @@ public sealed class LeadPagesTests : IAsyncLifetime
 
         page.Find("[data-testid=leads-export]").Click();
 
-        page.WaitForAssertion(() => _context.Bunit.JSInterop.VerifyInvoke("sequencesDownloadStream"), Wait);
-        var arguments = _context.Bunit.JSInterop.VerifyInvoke("sequencesDownloadStream").Arguments;
+        page.WaitForAssertion(() => Context.Bunit.JSInterop.VerifyInvoke("sequencesDownloadStream"), Wait);
+        var arguments = Context.Bunit.JSInterop.VerifyInvoke("sequencesDownloadStream").Arguments;
         arguments.Take(2).Should().Equal("leads-2030-01-07.csv", "text/csv");
         // The page is done with the stream once the browser has it; its bytes stay readable.
         var csv = System.Text.Encoding.UTF8.GetString(((MemoryStream)((Microsoft.JSInterop.DotNetStreamReference)arguments[2]!).Stream).ToArray()).TrimStart('\uFEFF');
@@ -134,9 +123,9 @@ public sealed class LeadPagesTests : IAsyncLifetime
     [Fact]
     public async Task Grid_pages_through_leads_on_the_server()
     {
-        for (var i = 1; i <= 55; i++) await _seed.LeadAsync(_context.TenantA, $"lead{i:00}@example.com");
+        for (var i = 1; i <= 55; i++) await Seed.LeadAsync(Context.TenantA, $"lead{i:00}@example.com");
 
-        var page = _context.Bunit.Render<LeadList>();
+        var page = Context.Bunit.Render<LeadList>();
 
         page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Should().HaveCount(50), Wait);
         page.Find("[data-testid=leads-grid]").GetAttribute("data-total").Should().Be("55");
@@ -148,11 +137,11 @@ public sealed class LeadPagesTests : IAsyncLifetime
     [Fact]
     public async Task Filters_by_tag_and_by_sequence_state()
     {
-        var sequence = await _seed.SequenceAsync(_context.TenantA);
-        var vip = await _seed.LeadAsync(_context.TenantA, "vip@example.com", tags: ["VIP"]);
-        var plain = await _seed.LeadAsync(_context.TenantA, "plain@example.com");
-        await _seed.EnrollAsync(_context.TenantA, plain.Id, sequence.Id);
-        var page = _context.Bunit.Render<LeadList>();
+        var sequence = await Seed.SequenceAsync(Context.TenantA);
+        var vip = await Seed.LeadAsync(Context.TenantA, "vip@example.com", tags: ["VIP"]);
+        var plain = await Seed.LeadAsync(Context.TenantA, "plain@example.com");
+        await Seed.EnrollAsync(Context.TenantA, plain.Id, sequence.Id);
+        var page = Context.Bunit.Render<LeadList>();
         page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Should().HaveCount(2), Wait);
         var filters = page.FindComponent<LeadFilters>();
 
@@ -164,17 +153,31 @@ public sealed class LeadPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Bulk_delete_erases_the_selected_leads_only_after_asking()
+    {
+        var leads = await ThreeEnrolledLeadsAsync("gone");
+        var dialogs = Context.Bunit.Render<MudDialogProvider>();
+        var page = Context.Bunit.Render<LeadList>();
+        page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Should().HaveCount(3), Wait);
+        Select(page, leads[0].Id);
+        Select(page, leads[2].Id);
+
+        page.Find("[data-testid=bulk-delete]").Click();
+        dialogs.WaitForAssertion(() => dialogs.Markup.Should().Contain("Delete 2 leads and everything stored about them"), Wait);
+        dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Delete").Click();
+
+        page.WaitForAssertion(() => RowIds(page).Should().Equal(leads[1].Id.ToString()), Wait);
+        page.FindAll("[data-testid=bulk-bar]").Should().BeEmpty("the deleted leads are no longer selected");
+        (await Seed.QueryAsync(Context.TenantA, db => db.Leads.Select(l => l.Email).ToListAsync())).Should().Equal("gone2@example.com");
+        (await Seed.QueryAsync(Context.TenantA, db => db.LeadSequenceStates.Select(s => s.LeadId).ToListAsync())).Should().Equal(leads[1].Id);
+        (await Seed.QueryAsync(Context.TenantA, db => db.Suppressions.CountAsync())).Should().Be(0, "plain Delete blocks no address");
+    }
+
+    [Fact]
     public async Task Bulk_pause_and_resume_act_on_the_selected_leads_only()
     {
-        var sequence = await _seed.SequenceAsync(_context.TenantA);
-        var leads = new List<Lead>();
-        for (var i = 1; i <= 3; i++)
-        {
-            var lead = await _seed.LeadAsync(_context.TenantA, $"bulk{i}@example.com");
-            await _seed.EnrollAsync(_context.TenantA, lead.Id, sequence.Id);
-            leads.Add(lead);
-        }
-        var page = _context.Bunit.Render<LeadList>();
+        var leads = await ThreeEnrolledLeadsAsync("bulk");
+        var page = Context.Bunit.Render<LeadList>();
         page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Should().HaveCount(3), Wait);
 
         Select(page, leads[0].Id);
@@ -192,22 +195,22 @@ public sealed class LeadPagesTests : IAsyncLifetime
 
         page.Find("[data-testid=bulk-skip]").Click();
         page.WaitForAssertion(() => page.Find("[data-testid=bulk-result]").TextContent.Should().StartWith("2 enrollment(s) moved past their step"), Wait);
-        var steps = await _seed.QueryAsync(_context.TenantA, db => db.LeadSequenceStates.OrderBy(s => s.CreatedAt).Select(s => s.CurrentStepOrder).ToListAsync());
+        var steps = await Seed.QueryAsync(Context.TenantA, db => db.LeadSequenceStates.OrderBy(s => s.CreatedAt).Select(s => s.CurrentStepOrder).ToListAsync());
         steps.Should().Equal(2, 1, 2);
 
         async Task<List<(Guid LeadId, EnrollmentStatus Status)>> StatusesAsync() =>
-            (await _seed.QueryAsync(_context.TenantA, db => db.LeadSequenceStates.OrderBy(s => s.CreatedAt).Select(s => new { s.LeadId, s.Status }).ToListAsync()))
+            (await Seed.QueryAsync(Context.TenantA, db => db.LeadSequenceStates.OrderBy(s => s.CreatedAt).Select(s => new { s.LeadId, s.Status }).ToListAsync()))
             .Select(s => (s.LeadId, s.Status)).ToList();
     }
 
     [Fact]
     public async Task Lead_page_shows_fields_enrollments_and_next_action_in_local_time_and_utc()
     {
-        var sequence = await _seed.SequenceAsync(_context.TenantA);
-        var lead = await _seed.LeadAsync(_context.TenantA, "tokyo@example.com", "Asia/Tokyo", ["apac"]);
-        await _seed.EnrollAsync(_context.TenantA, lead.Id, sequence.Id);
+        var sequence = await Seed.SequenceAsync(Context.TenantA);
+        var lead = await Seed.LeadAsync(Context.TenantA, "tokyo@example.com", "Asia/Tokyo", ["apac"]);
+        await Seed.EnrollAsync(Context.TenantA, lead.Id, sequence.Id);
 
-        var page = _context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, lead.Id));
+        var page = Context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, lead.Id));
 
         page.WaitForAssertion(() => page.Find("[data-testid=lead-state]").GetAttribute("data-status").Should().Be("active"), Wait);
         page.Find("[data-testid=lead-email]").TextContent.Should().Be("tokyo@example.com");
@@ -222,10 +225,10 @@ public sealed class LeadPagesTests : IAsyncLifetime
     [Fact]
     public async Task Lead_page_buttons_pause_resume_and_skip_the_enrollment()
     {
-        var sequence = await _seed.SequenceAsync(_context.TenantA);
-        var lead = await _seed.LeadAsync(_context.TenantA, "ctl@example.com");
-        await _seed.EnrollAsync(_context.TenantA, lead.Id, sequence.Id);
-        var page = _context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, lead.Id));
+        var sequence = await Seed.SequenceAsync(Context.TenantA);
+        var lead = await Seed.LeadAsync(Context.TenantA, "ctl@example.com");
+        await Seed.EnrollAsync(Context.TenantA, lead.Id, sequence.Id);
+        var page = Context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, lead.Id));
         page.WaitForAssertion(() => page.Find("[data-testid=lead-state]").GetAttribute("data-status").Should().Be("active"), Wait);
         page.Find("[data-testid=lead-resume]").HasAttribute("disabled").Should().BeTrue();
 
@@ -245,10 +248,10 @@ public sealed class LeadPagesTests : IAsyncLifetime
     [Fact]
     public async Task Lead_page_edits_the_lead_and_keeps_refused_input_out_of_the_store()
     {
-        var lead = await _seed.LeadAsync(_context.TenantA, "edit@example.com", "America/New_York", ["trial"]);
-        await _seed.LeadAsync(_context.TenantA, "taken@example.com");
-        var dialogs = _context.Bunit.Render<MudDialogProvider>();
-        var page = _context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, lead.Id));
+        var lead = await Seed.LeadAsync(Context.TenantA, "edit@example.com", "America/New_York", ["trial"]);
+        await Seed.LeadAsync(Context.TenantA, "taken@example.com");
+        var dialogs = Context.Bunit.Render<MudDialogProvider>();
+        var page = Context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, lead.Id));
         page.WaitForElement("[data-testid=lead-edit]", Wait).Click();
         dialogs.WaitForElement("[data-testid=lead-edit-dialog]", Wait);
         Input(dialogs, "lead-edit-email").GetAttribute("value").Should().Be("edit@example.com");
@@ -285,41 +288,54 @@ public sealed class LeadPagesTests : IAsyncLifetime
     [Fact]
     public async Task Lead_page_deletes_the_lead_after_asking_and_can_block_its_address()
     {
-        var sequence = await _seed.SequenceAsync(_context.TenantA);
-        var lead = await _seed.LeadAsync(_context.TenantA, "erase@example.com");
-        await _seed.EnrollAsync(_context.TenantA, lead.Id, sequence.Id);
-        var dialogs = _context.Bunit.Render<MudDialogProvider>();
-        var page = _context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, lead.Id));
+        var sequence = await Seed.SequenceAsync(Context.TenantA);
+        var lead = await Seed.LeadAsync(Context.TenantA, "erase@example.com");
+        await Seed.EnrollAsync(Context.TenantA, lead.Id, sequence.Id);
+        var dialogs = Context.Bunit.Render<MudDialogProvider>();
+        var page = Context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, lead.Id));
 
         page.WaitForElement("[data-testid=lead-delete]", Wait).Click();
         dialogs.WaitForAssertion(() => dialogs.Markup.Should().Contain("Delete erase@example.com and everything stored about it"), Wait);
         dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Cancel").Click();
         dialogs.WaitForAssertion(() => dialogs.Markup.Should().NotContain("everything stored about it"), Wait);
-        (await _seed.QueryAsync(_context.TenantA, db => db.Leads.AnyAsync(l => l.Id == lead.Id))).Should().BeTrue("cancel deletes nothing");
+        (await Seed.QueryAsync(Context.TenantA, db => db.Leads.AnyAsync(l => l.Id == lead.Id))).Should().BeTrue("cancel deletes nothing");
 
         page.Find("[data-testid=lead-delete]").Click();
         dialogs.WaitForAssertion(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Delete and block the address").Click(), Wait);
 
-        page.WaitForAssertion(() => _context.Bunit.Services.GetRequiredService<NavigationManager>().Uri.Should().EndWith("/leads"), Wait);
-        (await _seed.QueryAsync(_context.TenantA, db => db.Leads.AnyAsync(l => l.Id == lead.Id))).Should().BeFalse();
-        (await _seed.QueryAsync(_context.TenantA, db => db.LeadSequenceStates.AnyAsync(s => s.LeadId == lead.Id))).Should().BeFalse();
-        (await _seed.QueryAsync(_context.TenantA, db => db.Suppressions.SingleAsync(x => x.Email == "erase@example.com"))).Reason.Should().Be("manual");
+        page.WaitForAssertion(() => Context.Bunit.Services.GetRequiredService<NavigationManager>().Uri.Should().EndWith("/leads"), Wait);
+        (await Seed.QueryAsync(Context.TenantA, db => db.Leads.AnyAsync(l => l.Id == lead.Id))).Should().BeFalse();
+        (await Seed.QueryAsync(Context.TenantA, db => db.LeadSequenceStates.AnyAsync(s => s.LeadId == lead.Id))).Should().BeFalse();
+        (await Seed.QueryAsync(Context.TenantA, db => db.Suppressions.SingleAsync(x => x.Email == "erase@example.com"))).Reason.Should().Be("manual");
     }
 
     [Fact]
     public async Task Another_tenants_lead_or_an_unknown_id_shows_not_found()
     {
-        var theirs = await _seed.LeadAsync(_context.TenantB, "theirs@example.com");
+        var theirs = await Seed.LeadAsync(Context.TenantB, "theirs@example.com");
 
-        var page = _context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, theirs.Id));
+        var page = Context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, theirs.Id));
         page.WaitForAssertion(() => page.Find("[data-testid=not-found]"), Wait);
         page.Markup.Should().NotContain("theirs@example.com");
 
-        var unknown = _context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, Guid.NewGuid()));
+        var unknown = Context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, Guid.NewGuid()));
         unknown.WaitForAssertion(() => unknown.Find("[data-testid=not-found]"), Wait);
     }
 
-    private Task<Lead> StoredAsync(Guid id) => _seed.QueryAsync(_context.TenantA, db => db.Leads.AsNoTracking().SingleAsync(l => l.Id == id));
+    private async Task<List<Lead>> ThreeEnrolledLeadsAsync(string prefix)
+    {
+        var sequence = await Seed.SequenceAsync(Context.TenantA);
+        var leads = new List<Lead>();
+        for (var i = 1; i <= 3; i++)
+        {
+            var lead = await Seed.LeadAsync(Context.TenantA, $"{prefix}{i}@example.com");
+            await Seed.EnrollAsync(Context.TenantA, lead.Id, sequence.Id);
+            leads.Add(lead);
+        }
+        return leads;
+    }
+
+    private Task<Lead> StoredAsync(Guid id) => Seed.QueryAsync(Context.TenantA, db => db.Leads.AsNoTracking().SingleAsync(l => l.Id == id));
 
     private static IElement Input(IRenderedComponent<MudDialogProvider> dialogs, string testId)
     {

@@ -13,27 +13,16 @@ using Sequences.Web.Components.Pages.Sequences;
 
 namespace Sequences.Tests.Web;
 
-public sealed class SequenceDetailPageTests : IAsyncLifetime
+public sealed class SequenceDetailPageTests : DashboardTestBase
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
-
-    private PageTestContext _context = default!;
-    private DashboardSeed _seed = default!;
-
-    public async Task InitializeAsync()
-    {
-        _context = await PageTestContext.CreateAsync();
-        _seed = new DashboardSeed(_context);
-    }
-
-    public async Task DisposeAsync() => await _context.DisposeAsync();
 
     [Fact]
     public async Task Funnel_chart_gets_sent_opened_clicked_replied_for_all_emails_and_per_step()
     {
         var (sequence, _) = await SequenceWithActivityAsync();
 
-        var page = _context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, sequence.Id));
+        var page = Context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, sequence.Id));
 
         page.WaitForAssertion(() => page.Find("[data-testid=funnel-chart]").GetAttribute("data-sent").Should().Be("4"), Wait);
         var funnel = page.FindComponent<FunnelChart>().FindComponent<MudChart<double>>().Instance;
@@ -51,7 +40,7 @@ public sealed class SequenceDetailPageTests : IAsyncLifetime
     {
         var (sequence, _) = await SequenceWithActivityAsync();
 
-        var page = _context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, sequence.Id));
+        var page = Context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, sequence.Id));
 
         page.WaitForAssertion(() => page.FindComponents<RatesChart>().Should().ContainSingle(), Wait);
         var rates = page.FindComponent<RatesChart>().FindComponents<MudChart<double>>()[0].Instance;
@@ -67,10 +56,10 @@ public sealed class SequenceDetailPageTests : IAsyncLifetime
     public async Task Progress_shows_leads_per_step_and_by_status()
     {
         var (sequence, leads) = await SequenceWithActivityAsync();
-        await _seed.WithDbAsync(_context.TenantA, db => db.LeadSequenceStates.Where(s => s.LeadId == leads[0])
+        await Seed.WithDbAsync(Context.TenantA, db => db.LeadSequenceStates.Where(s => s.LeadId == leads[0])
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, EnrollmentStatus.Paused)));
 
-        var page = _context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, sequence.Id));
+        var page = Context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, sequence.Id));
 
         page.WaitForAssertion(() => page.Find("[data-testid=sequence-progress]").GetAttribute("data-total").Should().Be("3"), Wait);
         page.Find("[data-testid=progress-status][data-status=paused]").GetAttribute("data-count").Should().Be("1");
@@ -83,18 +72,18 @@ public sealed class SequenceDetailPageTests : IAsyncLifetime
     [Fact]
     public async Task Ab_table_marks_the_leading_variant()
     {
-        var sequence = await _seed.SequenceAsync(_context.TenantA, "A/B", variants: true);
+        var sequence = await Seed.SequenceAsync(Context.TenantA, "A/B", variants: true);
         var nudge = sequence.Steps.Single(s => s.StepOrder == 2);
         for (var i = 0; i < 4; i++)
         {
-            var lead = await _seed.LeadAsync(_context.TenantA, $"ab{i}@example.com");
-            await _seed.EnrollAsync(_context.TenantA, lead.Id, sequence.Id);
+            var lead = await Seed.LeadAsync(Context.TenantA, $"ab{i}@example.com");
+            await Seed.EnrollAsync(Context.TenantA, lead.Id, sequence.Id);
             var variant = i % 2 == 0 ? "A" : "B";
-            await _seed.MessageAsync(_context.TenantA, lead.Id, sequence, nudge, OutboundStatus.Sent, variant,
+            await Seed.MessageAsync(Context.TenantA, lead.Id, sequence, nudge, OutboundStatus.Sent, variant,
                 events: variant == "B" ? [EngagementType.Opened, EngagementType.Replied] : [EngagementType.Opened]);
         }
 
-        var page = _context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, sequence.Id));
+        var page = Context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, sequence.Id));
 
         page.WaitForAssertion(() => page.FindAll("[data-testid=ab-table] [data-testid=ab-row]").Should().HaveCount(2), Wait);
         var rows = page.FindAll("[data-testid=ab-row]");
@@ -108,13 +97,13 @@ public sealed class SequenceDetailPageTests : IAsyncLifetime
     {
         var (sequence, leads) = await SequenceWithActivityAsync();
         var campaignId = Guid.NewGuid();
-        await _seed.WithDbAsync(_context.TenantA, async db =>
+        await Seed.WithDbAsync(Context.TenantA, async db =>
         {
             db.Campaigns.Add(new Campaign { Id = campaignId, Name = "Only one" });
             await db.SaveChangesAsync();
             await db.LeadSequenceStates.Where(s => s.LeadId == leads[0]).ExecuteUpdateAsync(u => u.SetProperty(s => s.CampaignId, campaignId));
         });
-        var page = _context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, sequence.Id));
+        var page = Context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, sequence.Id));
         page.WaitForAssertion(() => page.Find("[data-testid=funnel-chart]").GetAttribute("data-sent").Should().Be("4"), Wait);
 
         var select = page.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == "Campaign");
@@ -128,21 +117,21 @@ public sealed class SequenceDetailPageTests : IAsyncLifetime
     [Fact]
     public async Task Start_button_starts_a_valid_draft_and_lists_problems_of_an_invalid_one()
     {
-        var good = await _seed.SequenceAsync(_context.TenantA);
-        var page = _context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, good.Id));
+        var good = await Seed.SequenceAsync(Context.TenantA);
+        var page = Context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, good.Id));
         page.WaitForAssertion(() => page.Find("[data-testid=sequence-start]").Click(), Wait);
         page.WaitForAssertion(() => page.Find("[data-testid=sequence-detail]").GetAttribute("data-status").Should().Be("active"), Wait);
         // Nobody is enrolled: starting sends nothing, and the message says so instead of "leads are scheduled".
-        var snackbars = _context.Bunit.Services.GetRequiredService<ISnackbar>();
+        var snackbars = Context.Bunit.Services.GetRequiredService<ISnackbar>();
         page.WaitForAssertion(() => snackbars.ShownSnackbars.Select(s => (s.Message, s.Severity)).Should().ContainSingle().Which.Should().Be(
             ("Started. No leads are enrolled yet: assign the sequence to a campaign, or enroll leads from the Leads page.", Severity.Info)), Wait);
         page.Find("[data-testid=sequence-pause]").Click();
         page.WaitForAssertion(() => page.Find("[data-testid=sequence-detail]").GetAttribute("data-status").Should().Be("paused"), Wait);
 
         Sequence? empty = null;
-        await _context.AsTenantAsync(_context.TenantA, async services =>
+        await Context.AsTenantAsync(Context.TenantA, async services =>
             empty = await services.GetRequiredService<SequenceService>().CreateAsync(new SequenceInput { Name = "Empty" }));
-        var invalid = _context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, empty!.Id));
+        var invalid = Context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, empty!.Id));
         invalid.WaitForAssertion(() => invalid.Find("[data-testid=sequence-start]").Click(), Wait);
         invalid.WaitForAssertion(() => invalid.Find("[data-testid=sequence-start-errors]").TextContent.Should().Contain("cannot start"), Wait);
         invalid.Find("[data-testid=sequence-detail]").GetAttribute("data-status").Should().Be("draft");
@@ -152,7 +141,7 @@ public sealed class SequenceDetailPageTests : IAsyncLifetime
     public async Task Enrolled_leads_table_pauses_a_lead_and_the_progress_follows()
     {
         var (sequence, leads) = await SequenceWithActivityAsync();
-        var page = _context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, sequence.Id));
+        var page = Context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, sequence.Id));
         page.WaitForAssertion(() => page.FindAll("[data-testid=enrolled-row]").Should().HaveCount(3), Wait);
 
         page.Find($"[data-testid=enrolled-row][data-lead-id='{leads[1]}'] [data-testid=enrolled-pause]").Click();
@@ -165,7 +154,7 @@ public sealed class SequenceDetailPageTests : IAsyncLifetime
     public async Task A_sequence_with_a_published_second_version_compares_the_versions_in_a_table_and_a_chart()
     {
         var (sequence, leads) = await SequenceWithActivityAsync();
-        await _context.AsTenantAsync(_context.TenantA, async services =>
+        await Context.AsTenantAsync(Context.TenantA, async services =>
         {
             await services.GetRequiredService<SequenceLifecycle>().StartAsync(sequence.Id);
             var current = await services.GetRequiredService<SequenceService>().GetAsync(sequence.Id);
@@ -177,12 +166,12 @@ public sealed class SequenceDetailPageTests : IAsyncLifetime
             await services.GetRequiredService<SequenceVersionService>().PublishAsync(sequence.Id, new PublishRequest(null, DryRun: false));
         });
         Sequence v2 = null!;
-        await _context.AsTenantAsync(_context.TenantA, async services => v2 = await services.GetRequiredService<SequenceService>().GetAsync(sequence.Id));
-        var newcomer = await _seed.LeadAsync(_context.TenantA, "newcomer@example.com");
-        await _seed.EnrollAsync(_context.TenantA, newcomer.Id, sequence.Id);
-        await _seed.MessageAsync(_context.TenantA, newcomer.Id, v2, v2.Steps[0], OutboundStatus.Sent, events: [EngagementType.Opened, EngagementType.Replied]);
+        await Context.AsTenantAsync(Context.TenantA, async services => v2 = await services.GetRequiredService<SequenceService>().GetAsync(sequence.Id));
+        var newcomer = await Seed.LeadAsync(Context.TenantA, "newcomer@example.com");
+        await Seed.EnrollAsync(Context.TenantA, newcomer.Id, sequence.Id);
+        await Seed.MessageAsync(Context.TenantA, newcomer.Id, v2, v2.Steps[0], OutboundStatus.Sent, events: [EngagementType.Opened, EngagementType.Replied]);
 
-        var page = _context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, sequence.Id));
+        var page = Context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, sequence.Id));
 
         page.WaitForAssertion(() => page.FindAll("[data-testid=version-row]").Should().HaveCount(2), Wait);
         page.Find("[data-testid=version-row][data-version='2']").GetAttribute("data-state").Should().Be("live");
@@ -196,9 +185,9 @@ public sealed class SequenceDetailPageTests : IAsyncLifetime
     [Fact]
     public async Task Another_tenants_sequence_shows_not_found()
     {
-        var theirs = await _seed.SequenceAsync(_context.TenantB, "Secret");
+        var theirs = await Seed.SequenceAsync(Context.TenantB, "Secret");
 
-        var page = _context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, theirs.Id));
+        var page = Context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, theirs.Id));
 
         page.WaitForAssertion(() => page.Find("[data-testid=not-found]"), Wait);
         page.Markup.Should().NotContain("Secret");
@@ -207,21 +196,21 @@ public sealed class SequenceDetailPageTests : IAsyncLifetime
     /// <summary>Three leads; lead 0 got both emails and opened and clicked and replied to the first, lead 1 opened the first, lead 2 got one email.</summary>
     private async Task<(Sequence Sequence, List<Guid> Leads)> SequenceWithActivityAsync()
     {
-        var sequence = await _seed.SequenceAsync(_context.TenantA);
+        var sequence = await Seed.SequenceAsync(Context.TenantA);
         var hello = sequence.Steps.Single(s => s.StepOrder == 1);
         var nudge = sequence.Steps.Single(s => s.StepOrder == 2);
         var leads = new List<Guid>();
         for (var i = 0; i < 3; i++)
         {
-            var lead = await _seed.LeadAsync(_context.TenantA, $"lead{i}@example.com");
-            await _seed.EnrollAsync(_context.TenantA, lead.Id, sequence.Id);
+            var lead = await Seed.LeadAsync(Context.TenantA, $"lead{i}@example.com");
+            await Seed.EnrollAsync(Context.TenantA, lead.Id, sequence.Id);
             leads.Add(lead.Id);
         }
-        await _seed.MessageAsync(_context.TenantA, leads[0], sequence, hello, OutboundStatus.Sent,
+        await Seed.MessageAsync(Context.TenantA, leads[0], sequence, hello, OutboundStatus.Sent,
             events: [EngagementType.Opened, EngagementType.Clicked, EngagementType.Replied]);
-        await _seed.MessageAsync(_context.TenantA, leads[0], sequence, nudge, OutboundStatus.Sent);
-        await _seed.MessageAsync(_context.TenantA, leads[1], sequence, hello, OutboundStatus.Sent, events: [EngagementType.Opened]);
-        await _seed.MessageAsync(_context.TenantA, leads[2], sequence, hello, OutboundStatus.Sent);
+        await Seed.MessageAsync(Context.TenantA, leads[0], sequence, nudge, OutboundStatus.Sent);
+        await Seed.MessageAsync(Context.TenantA, leads[1], sequence, hello, OutboundStatus.Sent, events: [EngagementType.Opened]);
+        await Seed.MessageAsync(Context.TenantA, leads[2], sequence, hello, OutboundStatus.Sent);
         return (sequence, leads);
     }
 

@@ -33,9 +33,9 @@ public static class LeadsApi
             TypedResults.Ok(LeadResponse.From(await leads.GetAsync(id, ct))));
         group.MapPut("/{id:guid}", async Task<Ok<LeadResponse>> (Guid id, LeadInput body, LeadService leads, CancellationToken ct) =>
             TypedResults.Ok(LeadResponse.From(await leads.UpdateAsync(id, body, ct))));
-        group.MapDelete("/{id:guid}", async Task<NoContent> (Guid id, HttpRequest request, LeadService leads, CancellationToken ct) =>
+        group.MapDelete("/{id:guid}", async Task<NoContent> (Guid id, HttpRequest request, LeadEraser eraser, CancellationToken ct) =>
         {
-            await leads.DeleteAsync(id, Flag(request, "suppress"), ct);
+            await eraser.DeleteAsync(id, Flag(request, "suppress"), ct);
             return TypedResults.NoContent();
         }).WithDescription("Erases the lead and its history (enrollments, messages, events, log). ?suppress=true keeps its address on the suppression list.");
         return api;
