@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Sequences.Core.Campaigns;
 using Sequences.Core.Common;
+using Sequences.Core.Engine;
 using Sequences.Infrastructure.Engine;
 using Sequences.Infrastructure.Persistence;
 
@@ -117,6 +118,38 @@ public sealed class CampaignService(IDbContextFactory<SequencesDbContext> contex
         }
         var count = await db.CampaignLeads.CountAsync(c => c.CampaignId == campaignId, ct);
         return new AddLeadsResult(added.Count, existing.Count, count, enrolled);
+    }
+
+    /// <summary>Takes a lead out of the campaign: its enrollments that came from the campaign and are still running stop
+    /// (reason "removed", logged with the campaign), so it gets none of the campaign's emails any more. Its history
+    /// stays. Refused (409, nothing changed) while a pass holds one of those enrollments.</summary>
+    /// <returns>How many enrollments stopped.</returns>
+    public async Task<int> RemoveLeadAsync(Guid campaignId, Guid leadId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        if (!await db.Campaigns.AnyAsync(c => c.Id == campaignId, ct)) throw new NotFoundException("Campaign", campaignId);
+        var member = await db.CampaignLeads.FirstOrDefaultAsync(c => c.CampaignId == campaignId && c.LeadId == leadId, ct)
+                     ?? throw new NotFoundException("Campaign lead", leadId);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var running = await db.LeadSequenceStates
+            .Where(s => s.LeadId == leadId && s.CampaignId == campaignId && (s.Status == EnrollmentStatus.Active || s.Status == EnrollmentStatus.Paused))
+            .ToListAsync(ct);
+        if (running.Any(s => s.LeaseUntil > now)) throw new ConflictException("The scheduler is working on this lead right now; try again in a moment.");
+        foreach (var state in running)
+        {
+            (state.Status, state.StoppedReason, state.CompletedAt, state.NextActionAt) = (EnrollmentStatus.Stopped, "removed", now, null);
+            db.ExecutionLog.Add(EnrollmentMapping.Log(state, "removed", now, metadata: new() { ["campaign_id"] = campaignId.ToString() }));
+        }
+        db.CampaignLeads.Remove(member);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new ConflictException("The scheduler is working on this lead right now; try again in a moment.");
+        }
+        return running.Count;
     }
 
     /// <summary>Assigns a sequence: future campaign leads enter it, and with enroll_existing the current ones too.</summary>

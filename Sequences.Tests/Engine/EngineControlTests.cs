@@ -143,6 +143,36 @@ public abstract class EngineControlTests(SequencesApp app) : EngineTestBase(app)
         await ExpectProblemAsync(await A.DeleteAsync($"/api/leads/{lead.Id}"), HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task Removing_a_lead_from_a_campaign_stops_only_what_it_entered_through_the_campaign()
+    {
+        var viaCampaign = await StartedSequenceAsync(null, new { step_type = "email", subject_line = "Campaign", body_text = "b", delay_days = 2 });
+        var direct = await StartedSequenceAsync(null, new { step_type = "email", subject_line = "Direct", body_text = "b", delay_days = 2 });
+        var (lead, other) = (await LeadAsync(A), await LeadAsync(A));
+        var campaign = await JsonAsync(await A.PostJsonAsync("/api/campaigns", new { name = $"Remove {Guid.NewGuid():N}"[..16], sequence_id = Id(viaCampaign) }));
+        await ExpectAsync(await A.PostJsonAsync($"/api/campaigns/{Id(campaign)}/leads", new { lead_ids = new[] { lead.Id, other.Id } }), HttpStatusCode.OK);
+        await EnrollAsync(A, lead, Id(direct));
+        (await StateAsync(lead, Id(viaCampaign)))["status"]!.GetValue<string>().Should().Be("active");
+
+        await ExpectProblemAsync(await B.DeleteAsync($"/api/campaigns/{Id(campaign)}/leads/{lead.Id}"), HttpStatusCode.NotFound);
+        await DbAsync(db => db.LeadSequenceStates.Where(s => s.LeadId == other.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseOwner, "other-host").SetProperty(s => s.LeaseUntil, App.Clock.GetUtcNow().UtcDateTime.AddMinutes(5))));
+        await ExpectProblemAsync(await A.DeleteAsync($"/api/campaigns/{Id(campaign)}/leads/{other.Id}"), HttpStatusCode.Conflict);
+        (await LeadCountAsync()).Should().Be(2, "a refused removal changes nothing");
+
+        await ExpectAsync(await A.DeleteAsync($"/api/campaigns/{Id(campaign)}/leads/{lead.Id}"), HttpStatusCode.NoContent);
+
+        (await LeadCountAsync()).Should().Be(1);
+        var stopped = await StateAsync(lead, Id(viaCampaign));
+        (stopped["status"]!.GetValue<string>(), stopped["stopped_reason"]!.GetValue<string>()).Should().Be(("stopped", "removed"));
+        (await StateAsync(lead, Id(direct)))["status"]!.GetValue<string>().Should().Be("active", "it entered that sequence on its own");
+        (await LogAsync(lead)).Should().Contain(l => l.ActionType == "removed" && l.Metadata["campaign_id"] == Id(campaign).ToString());
+        await ExpectAsync(await A.GetAsync($"/api/leads/{lead.Id}"), HttpStatusCode.OK);
+        await ExpectProblemAsync(await A.DeleteAsync($"/api/campaigns/{Id(campaign)}/leads/{lead.Id}"), HttpStatusCode.NotFound);
+
+        async Task<int> LeadCountAsync() => (await JsonAsync(await A.GetAsync($"/api/campaigns/{Id(campaign)}")))["lead_count"]!.GetValue<int>();
+    }
+
     private async Task<int> SentAsync(JsonObject sequence) =>
         (await JsonAsync(await A.GetAsync($"/api/sequences/{Id(sequence)}/analytics")))["totals"]!["sent"]!.GetValue<int>();
 

@@ -1,8 +1,11 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using Sequences.Core.Campaigns;
+using Sequences.Core.Engine;
+using Sequences.Infrastructure.Campaigns;
 using Sequences.Web.Components.Pages.Campaigns;
 
 namespace Sequences.Tests.Web;
@@ -100,6 +103,40 @@ public sealed class CampaignPagesTests : DashboardTestBase
         var assignment = await Seed.QueryAsync(Context.TenantA, db => db.CampaignSequences.SingleAsync());
         assignment.EnrollExisting.Should().BeTrue();
         assignment.Criteria.Should().Equal(new LeadCriterion("email", "starts_with", "ceo"));
+    }
+
+    [Fact]
+    public async Task A_lead_is_removed_from_the_campaign_after_asking_and_its_campaign_sequence_stops()
+    {
+        var sequence = await Seed.SequenceAsync(Context.TenantA);
+        var leaving = await Seed.LeadAsync(Context.TenantA, "leaving@example.com");
+        var staying = await Seed.LeadAsync(Context.TenantA, "staying@example.com");
+        var campaignId = Guid.NewGuid();
+        await Seed.WithDbAsync(Context.TenantA, async db =>
+        {
+            db.Campaigns.Add(new Campaign { Id = campaignId, Name = "Spring" });
+            await db.SaveChangesAsync();
+        });
+        await Context.AsTenantAsync(Context.TenantA, async services =>
+        {
+            var campaigns = services.GetRequiredService<CampaignService>();
+            await campaigns.AssignSequenceAsync(campaignId, new AssignSequenceInput(sequence.Id, EnrollExisting: false, null));
+            await campaigns.AddLeadsAsync(campaignId, [leaving.Id, staying.Id]);
+        });
+        var dialogs = Context.Bunit.Render<MudDialogProvider>();
+        var page = Context.Bunit.Render<CampaignDetail>(p => p.Add(x => x.Id, campaignId));
+        page.WaitForAssertion(() => page.FindAll("[data-testid=campaign-lead-row]").Should().HaveCount(2), Wait);
+
+        page.FindAll("[data-testid=campaign-lead-row]").Single(r => r.GetAttribute("data-lead-id") == leaving.Id.ToString())
+            .QuerySelector("[data-testid=campaign-lead-remove]")!.Click();
+        dialogs.WaitForAssertion(() => dialogs.Markup.Should().Contain("Take leaving@example.com out of \"Spring\"?"), Wait);
+        dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Remove").Click();
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=campaign-lead-row]").Select(r => r.GetAttribute("data-lead-id")).Should().Equal(staying.Id.ToString()), Wait);
+        page.Find("[data-testid=campaign-lead-count]").GetAttribute("data-value").Should().Be("1");
+        var states = await Seed.QueryAsync(Context.TenantA, db => db.LeadSequenceStates.ToDictionaryAsync(s => s.LeadId, s => (s.Status, s.StoppedReason)));
+        states[leaving.Id].Should().Be((EnrollmentStatus.Stopped, "removed"));
+        states[staying.Id].Should().Be((EnrollmentStatus.Active, (string?)null));
     }
 
     [Fact]

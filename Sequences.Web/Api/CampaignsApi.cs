@@ -22,6 +22,11 @@ public static class CampaignsApi
             TypedResults.Ok(CampaignResponse.From(await campaigns.UpdateAsync(id, body, ct))));
         group.MapPost("/{id:guid}/leads", async Task<Ok<AddLeadsResult>> (Guid id, AddLeadsRequest body, CampaignService campaigns, CancellationToken ct) =>
             TypedResults.Ok(await campaigns.AddLeadsAsync(id, body.LeadIds, ct)));
+        group.MapDelete("/{id:guid}/leads/{leadId:guid}", async Task<NoContent> (Guid id, Guid leadId, CampaignService campaigns, CancellationToken ct) =>
+        {
+            await campaigns.RemoveLeadAsync(id, leadId, ct);
+            return TypedResults.NoContent();
+        }).WithDescription("Takes the lead out of the campaign; its running enrollments from the campaign stop (reason \"removed\").");
         return api;
     }
 }
