@@ -65,6 +65,16 @@ public sealed class LeadQueryService(IDbContextFactory<SequencesDbContext> conte
         return await db.Leads.AsNoTracking().Select(l => l.Status).Distinct().OrderBy(s => s).ToListAsync(ct);
     }
 
+    /// <summary>The campaigns the lead is in, by name, with their ids.</summary>
+    public async Task<IReadOnlyList<(Guid Id, string Name)>> CampaignsOfAsync(Guid leadId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var rows = await db.CampaignLeads.Where(c => c.LeadId == leadId)
+            .Join(db.Campaigns, m => m.CampaignId, c => c.Id, (m, c) => new { c.Id, c.Name })
+            .OrderBy(c => c.Name).ToListAsync(ct);
+        return rows.Select(r => (r.Id, r.Name)).ToList();
+    }
+
     /// <summary>The lead's whole execution log, newest first (capped at <see cref="MaxHistory"/>).</summary>
     public async Task<IReadOnlyList<SequenceExecutionLog>> LogAsync(Guid leadId, CancellationToken ct = default)
     {

@@ -121,6 +121,26 @@ public sealed class LeadPagesTests : DashboardTestBase
     }
 
     [Fact]
+    public async Task Grid_marks_leads_that_are_never_mailed_again()
+    {
+        var gone = await Seed.LeadAsync(Context.TenantA, "gone@example.com");
+        var bounced = await Seed.LeadAsync(Context.TenantA, "bounced@example.com");
+        await Seed.LeadAsync(Context.TenantA, "fine@example.com");
+        await Seed.WithDbAsync(Context.TenantA, async db =>
+        {
+            await db.Leads.Where(l => l.Id == gone.Id).ExecuteUpdateAsync(u => u.SetProperty(l => l.UnsubscribedAt, new DateTime(2030, 1, 6, 12, 0, 0, DateTimeKind.Utc)));
+            await db.Leads.Where(l => l.Id == bounced.Id).ExecuteUpdateAsync(u => u.SetProperty(l => l.BouncedAt, new DateTime(2030, 1, 6, 13, 0, 0, DateTimeKind.Utc)));
+        });
+
+        var page = Context.Bunit.Render<LeadList>();
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Should().HaveCount(3), Wait);
+        string? Blocked(string email) => page.FindAll("[data-testid=lead-row]").Single(r => r.TextContent.Contains(email))
+            .QuerySelector("[data-testid=lead-blocked]")?.TextContent.Trim();
+        (Blocked("gone@example.com"), Blocked("bounced@example.com"), Blocked("fine@example.com")).Should().Be(("unsubscribed", "bounced", null));
+    }
+
+    [Fact]
     public async Task Grid_pages_through_leads_on_the_server()
     {
         for (var i = 1; i <= 55; i++) await Seed.LeadAsync(Context.TenantA, $"lead{i:00}@example.com");
@@ -220,6 +240,28 @@ public sealed class LeadPagesTests : DashboardTestBase
         page.Find("[data-testid=lead-state-next]").TextContent.Should().StartWith("Mon 2030-01-07 18:00").And.Contain("Asia/Tokyo");
         page.Find("[data-testid=lead-state-next-utc]").TextContent.Should().Contain("2030-01-07 09:00 UTC");
         page.FindAll("[data-testid=lead-log-row]").Select(r => r.GetAttribute("data-action")).Should().Contain("enrolled");
+    }
+
+    [Fact]
+    public async Task Lead_page_lists_the_campaigns_the_lead_is_in()
+    {
+        var lead = await Seed.LeadAsync(Context.TenantA, "member@example.com");
+        var loner = await Seed.LeadAsync(Context.TenantA, "loner@example.com");
+        var campaignIds = new[] { Guid.NewGuid(), Guid.NewGuid() };
+        await Seed.WithDbAsync(Context.TenantA, async db =>
+        {
+            db.Campaigns.Add(new Sequences.Core.Campaigns.Campaign { Id = campaignIds[0], Name = "Winter" });
+            db.Campaigns.Add(new Sequences.Core.Campaigns.Campaign { Id = campaignIds[1], Name = "Autumn" });
+            db.CampaignLeads.AddRange(campaignIds.Select(id => new Sequences.Core.Campaigns.CampaignLead { CampaignId = id, LeadId = lead.Id }));
+            await db.SaveChangesAsync();
+        });
+
+        var page = Context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, lead.Id));
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=lead-campaign]").Select(c => c.TextContent.Trim()).Should().Equal("Autumn", "Winter"), Wait);
+        page.FindAll("[data-testid=lead-campaign]")[1].OuterHtml.Should().Contain($"/campaigns/{campaignIds[0]}");
+        var other = Context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, loner.Id));
+        other.WaitForAssertion(() => other.Find("[data-testid=lead-campaigns]").TextContent.Should().Contain("In no campaign"), Wait);
     }
 
     [Fact]
