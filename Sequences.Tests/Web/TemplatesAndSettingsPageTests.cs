@@ -143,6 +143,43 @@ public sealed class TemplatesAndSettingsPageTests : IAsyncLifetime
             .Select(t => t.DefaultTimezone).SingleAsync())).Should().Be("Europe/Berlin"));
     }
 
+    [Fact]
+    public async Task Blocked_addresses_are_listed_blocked_by_hand_and_released_after_asking()
+    {
+        var lead = await _seed.LeadAsync(_context.TenantA, "left@example.com");
+        await _seed.WithDbAsync(_context.TenantA, async db =>
+        {
+            await db.Leads.Where(l => l.Id == lead.Id).ExecuteUpdateAsync(u => u.SetProperty(l => l.UnsubscribedAt, _context.Clock.GetUtcNow().UtcDateTime));
+            db.Suppressions.Add(new Sequences.Core.Tracking.Suppression { Email = "left@example.com", Reason = "unsubscribed", CreatedAt = _context.Clock.GetUtcNow().UtcDateTime });
+            await db.SaveChangesAsync();
+        });
+        await _seed.WithDbAsync(_context.TenantB, async db =>
+        {
+            db.Suppressions.Add(new Sequences.Core.Tracking.Suppression { Email = "theirs@example.com", Reason = "manual", CreatedAt = _context.Clock.GetUtcNow().UtcDateTime });
+            await db.SaveChangesAsync();
+        });
+        var page = _context.Bunit.Render<SuppressionsPanel>();
+        page.WaitForAssertion(() => Emails().Should().Equal("left@example.com"), Wait);
+
+        await page.Find("input[data-testid=settings-block-email]").InputAsync(new ChangeEventArgs { Value = "not an address" });
+        page.Find("[data-testid=settings-block]").Click();
+        page.WaitForAssertion(() => page.Markup.Should().Contain("is not a valid email address"), Wait);
+        await page.Find("input[data-testid=settings-block-email]").InputAsync(new ChangeEventArgs { Value = "Spam.Trap@Example.com" });
+        page.Find("[data-testid=settings-block]").Click();
+        page.WaitForAssertion(() => Emails().Should().Contain("spam.trap@example.com"), Wait);
+
+        page.FindAll("[data-testid=settings-suppression-row]").Single(r => r.GetAttribute("data-email") == "left@example.com")
+            .QuerySelector("[data-testid=settings-suppression-release]")!.Click();
+        _dialogs.WaitForAssertion(() => _dialogs.Markup.Should().Contain("This person unsubscribed"), Wait);
+        _dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Release").Click();
+
+        page.WaitForAssertion(() => Emails().Should().Equal("spam.trap@example.com"), Wait);
+        (await _seed.QueryAsync(_context.TenantA, db => db.Leads.SingleAsync(l => l.Id == lead.Id))).UnsubscribedAt.Should().BeNull("released, it may be mailed again");
+        (await _seed.QueryAsync(_context.TenantB, db => db.Suppressions.CountAsync())).Should().Be(1, "another tenant's list is untouched");
+
+        List<string?> Emails() => page.FindAll("[data-testid=settings-suppression-row]").Select(r => r.GetAttribute("data-email")).ToList();
+    }
+
     /// <summary>Retries an assertion on stored data until the page's work has landed.</summary>
     private static async Task EventuallyAsync(Func<Task> assertion)
     {
