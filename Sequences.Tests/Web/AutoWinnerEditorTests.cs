@@ -34,11 +34,7 @@ public sealed class AutoWinnerEditorTests : IAsyncLifetime
     private IRenderedComponent<AutoWinnerEditor> Render(StepDraft step, IReadOnlyList<ValidationIssue>? issues = null) =>
         _bunit.Render<AutoWinnerEditor>(p => p.Add(e => e.Step, step).Add(e => e.Issues, issues ?? []).Add(e => e.Changed, () => _changes++));
 
-    private static IElement Input(IRenderedComponent<AutoWinnerEditor> editor, string testId)
-    {
-        var element = editor.Find($"[data-testid={testId}]");
-        return element.TagName == "INPUT" ? element : element.QuerySelector("input")!;
-    }
+    private static IElement Input(IRenderedComponent<AutoWinnerEditor> editor, string testId) => editor.FindInput(testId);
 
     [Fact]
     public void Is_offered_only_with_two_variants_or_more()

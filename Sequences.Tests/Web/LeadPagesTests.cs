@@ -59,8 +59,7 @@ public sealed class LeadPagesTests : DashboardTestBase
 
         page.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("Email,Company\nold@example.com,Renamed Co\nnew@example.com,New Co\n", "leads.csv"));
         page.WaitForAssertion(() => page.FindAll("[data-testid=import-mapping-row]").Should().HaveCount(2), Wait);
-        var option = page.Find("[data-testid=import-update-existing]");
-        (option.TagName == "INPUT" ? option : option.QuerySelector("input")!).Change(true);
+        page.FindInput("import-update-existing").Change(true);
         page.Find("[data-testid=import-start]").Click();
 
         page.WaitForAssertion(() => page.Find("[data-testid=import-report]").GetAttribute("data-updated").Should().Be("1"), Wait);
@@ -379,11 +378,7 @@ public sealed class LeadPagesTests : DashboardTestBase
 
     private Task<Lead> StoredAsync(Guid id) => Seed.QueryAsync(Context.TenantA, db => db.Leads.AsNoTracking().SingleAsync(l => l.Id == id));
 
-    private static IElement Input(IRenderedComponent<MudDialogProvider> dialogs, string testId)
-    {
-        var element = dialogs.Find($"[data-testid={testId}]");
-        return element.TagName == "INPUT" ? element : element.QuerySelector("input")!;
-    }
+    private static IElement Input(IRenderedComponent<MudDialogProvider> dialogs, string testId) => dialogs.FindInput(testId);
 
     private static List<string> Fields(IRenderedComponent<LeadList> page) =>
         page.FindAll("select[data-testid=import-field]").Select(s => s.GetAttribute("value") ?? "").ToList();
@@ -391,10 +386,7 @@ public sealed class LeadPagesTests : DashboardTestBase
     private static IEnumerable<string?> RowIds(IRenderedComponent<LeadList> page) =>
         page.FindAll("[data-testid=lead-row]").Select(r => r.GetAttribute("data-lead-id")).ToList();
 
-    /// <summary>Ticks the row's checkbox (MudCheckBox may put the test id on its input or on its wrapper).</summary>
-    private static void Select(IRenderedComponent<LeadList> page, Guid leadId)
-    {
-        var box = page.Find($"[data-testid=lead-row][data-lead-id='{leadId}'] [data-testid=lead-select]");
-        (box.TagName == "INPUT" ? box : box.QuerySelector("input")!).Change(true);
-    }
+    /// <summary>Ticks the row's checkbox.</summary>
+    private static void Select(IRenderedComponent<LeadList> page, Guid leadId) =>
+        MudInputs.InputOf(page.Find($"[data-testid=lead-row][data-lead-id='{leadId}'] [data-testid=lead-select]")).Change(true);
 }

@@ -41,11 +41,7 @@ public sealed class SequenceSettingsDialogTests : IAsyncLifetime
         _dialogs.WaitForElement("[data-testid=sequence-settings-dialog]", Wait);
     }
 
-    private IElement Input(string testId)
-    {
-        var element = _dialogs.Find($"[data-testid={testId}]");
-        return element.TagName == "INPUT" ? element : element.QuerySelector("input")!;
-    }
+    private IElement Input(string testId) => _dialogs.FindInput(testId);
 
     private IElement ApplyButton => _dialogs.Find("[data-testid=sequence-settings-apply]");
 
