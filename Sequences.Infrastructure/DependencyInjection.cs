@@ -62,6 +62,7 @@ public static class DependencyInjection
         services.AddScoped<DatabaseInitializer>();
         services.AddScoped<AppSettingsStore>();
         services.AddScoped<ApiKeyService>();
+        services.AddScoped<TeamService>();
         services.AddScoped<BootstrapService>();
         services.AddScoped<SequenceService>();
         services.AddScoped<SequenceVersionService>();

@@ -68,7 +68,8 @@ public sealed class ApiKeyService(IDbContextFactory<SequencesDbContext> contexts
         var hash = Hash(key);
         await using var db = await contexts.CreateDbContextAsync(ct);
         var found = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.KeyHash == hash && k.RevokedAt == null)
+            // A deactivated teammate's keys stop with their sign-in, and work again if they are reactivated.
+            .Where(k => k.KeyHash == hash && k.RevokedAt == null && db.Users.Any(u => u.Id == k.UserId && u.DeactivatedAt == null))
             .Select(k => new { Owner = new ApiKeyOwner(k.TenantId, k.UserId, k.Id), k.LastUsedAt })
             .FirstOrDefaultAsync(ct);
         if (found is null) return null;

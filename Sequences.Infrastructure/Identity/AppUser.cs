@@ -7,6 +7,10 @@ public sealed class AppUser : IdentityUser<Guid>
 {
     public Guid TenantId { get; set; }
     public string? DisplayName { get; set; }
+
+    /// <summary>Set when a teammate switches the account off: it can no longer sign in or use its API keys, while the
+    /// sequences it owns and their history stay as they are. Null for an active account.</summary>
+    public DateTime? DeactivatedAt { get; set; }
 }
 
 /// <summary>An API key of one user; only its SHA-256 hash is stored.</summary>

@@ -61,6 +61,49 @@ public sealed class SettingsBrowserTests(BrowserApp app) : IClassFixture<Browser
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("settings-mailboxes"), FullPage = true });
     }
 
+    [Fact]
+    public async Task A_teammate_added_under_team_signs_in_with_the_handed_over_password_and_sets_their_own()
+    {
+        await using var adminContext = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1440, Height = 900 } });
+        var admin = await adminContext.NewPageAsync();
+        await app.SignInAsync(admin);
+        await GoAsync(admin, "/settings");
+        await admin.Locator(".mud-tab", new() { HasText = "Team" }).ClickAsync();
+        await admin.GetByTestId("team-email").FillAsync("robin@demo.test");
+        await admin.GetByTestId("team-name").FillAsync("Robin");
+        await admin.GetByTestId("team-add").ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("team-password")).ToBeVisibleAsync(Visible);
+        await Assertions.Expect(admin.GetByTestId("team-member")).ToHaveCountAsync(2, new() { Timeout = Timeout });
+        var handedOver = (await admin.GetByTestId("team-password").TextContentAsync())!.Trim();
+        await admin.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("settings-team"), FullPage = true });
+
+        await using var robinContext = await app.Browser.NewContextAsync();
+        var robin = await robinContext.NewPageAsync();
+        await SignInAsAsync(robin, "robin@demo.test", handedOver);
+        // From the interactive app to the static account page and back, by the links a person clicks.
+        await robin.GetByTestId("current-user").ClickAsync();
+        await Assertions.Expect(robin.GetByTestId("account-email")).ToContainTextAsync("robin@demo.test", Text);
+        await robin.GetByTestId("account-current").FillAsync(handedOver);
+        await robin.GetByTestId("account-new").FillAsync("Robins-Own-Password-7");
+        await robin.GetByTestId("account-confirm").FillAsync("Robins-Own-Password-7");
+        await robin.GetByTestId("account-change-password").ClickAsync();
+        await Assertions.Expect(robin.GetByTestId("account-message")).ToContainTextAsync("Your password is changed.", Text);
+        await robin.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("account"), FullPage = true });
+        await robin.GetByTestId("account-back").ClickAsync();
+        await Assertions.Expect(robin.GetByTestId("current-user")).ToContainTextAsync("robin@demo.test", Text);
+
+        await using var laterContext = await app.Browser.NewContextAsync();
+        await SignInAsAsync(await laterContext.NewPageAsync(), "robin@demo.test", "Robins-Own-Password-7");
+    }
+
+    private async Task SignInAsAsync(IPage page, string email, string password)
+    {
+        await page.GotoAsync($"{app.BaseUrl}/login");
+        await page.GetByTestId("login-email").FillAsync(email);
+        await page.GetByTestId("login-password").FillAsync(password);
+        await page.GetByTestId("login-submit").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("current-user")).ToContainTextAsync(email, Text);
+    }
 
     private async Task GoAsync(IPage page, string path)
     {

@@ -2,27 +2,28 @@ using System.Text.RegularExpressions;
 
 namespace Sequences.Tests.Security;
 
-/// <summary>The static sign-in form as a browser posts it: the antiforgery token from the page, then the fields.</summary>
+/// <summary>The static sign-in form (and the other static account forms) as a browser posts them: the antiforgery token
+/// from the page, then the fields.</summary>
 public static partial class LoginForm
 {
-    public static async Task<string> TokenAsync(HttpClient client)
+    public static async Task<string> TokenAsync(HttpClient client, string path = "/login")
     {
-        var page = await client.GetStringAsync("/login");
+        var page = await client.GetStringAsync(path);
         return AntiforgeryField().Match(page) is { Success: true } match
             ? match.Groups[1].Value
-            : throw new InvalidOperationException("The login page has no antiforgery token.");
+            : throw new InvalidOperationException($"The page {path} has no antiforgery token.");
     }
 
-    public static async Task<HttpResponseMessage> PostAsync(HttpClient client, string email, string password, bool withToken = true)
+    public static Task<HttpResponseMessage> PostAsync(HttpClient client, string email, string password, bool withToken = true) =>
+        SubmitAsync(client, "/login", "login", new() { ["Input.Email"] = email, ["Input.Password"] = password }, withToken);
+
+    /// <summary>Posts one of a static page's forms: <paramref name="handler"/> is its FormName.</summary>
+    public static async Task<HttpResponseMessage> SubmitAsync(HttpClient client, string path, string handler, Dictionary<string, string> fields,
+        bool withToken = true)
     {
-        var fields = new Dictionary<string, string>
-        {
-            ["_handler"] = "login",
-            ["Input.Email"] = email,
-            ["Input.Password"] = password,
-        };
-        if (withToken) fields["__RequestVerificationToken"] = await TokenAsync(client);
-        return await client.PostAsync("/login", new FormUrlEncodedContent(fields));
+        fields["_handler"] = handler;
+        if (withToken) fields["__RequestVerificationToken"] = await TokenAsync(client, path);
+        return await client.PostAsync(path, new FormUrlEncodedContent(fields));
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 using MudBlazor.Services;
 using Sequences.Core.Tenants;
 using Sequences.Infrastructure;
+using Sequences.Infrastructure.Identity;
 using Sequences.Infrastructure.Persistence;
 using Sequences.Infrastructure.Tenants;
 
@@ -57,6 +58,7 @@ public sealed class PageTestContext : IAsyncDisposable
         services.AddLogging();
         services.AddSingleton<TimeProvider>(Clock);
         services.AddSequencesInfrastructure(configuration);
+        services.AddSequencesIdentityCore(); // the team panel adds and changes users through Identity, as the host does
         services.AddMudServices();
         Bunit.JSInterop.Mode = JSRuntimeMode.Loose;
         // Pages render as they do in the circuit (the page header marks interactivity for browser tests).

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -23,21 +24,17 @@ public static class AuthSetup
             }));
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
 
-        services.AddIdentityCore<AppUser>(o =>
-            {
-                o.User.RequireUniqueEmail = true;
-                o.Password.RequiredLength = 10;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-            })
+        services.AddSequencesIdentityCore()
             .AddSignInManager()
-            .AddEntityFrameworkStores<SequencesDbContext>()
-            .AddClaimsPrincipalFactory<TenantClaimsPrincipalFactory>()
-            .AddDefaultTokenProviders();
+            .AddClaimsPrincipalFactory<TenantClaimsPrincipalFactory>();
+        // A changed password or a deactivated account ends the account's other sessions within a minute, not the
+        // default half hour: cookies are checked against the security stamp this often.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = SessionRevalidation.Interval);
 
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
         services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
         services.AddScoped<CircuitHandler, TenantCircuitHandler>();
         // Data-protection keys (cookies, mailbox passwords) live in the database: AddSequencesInfrastructure sets them up.
         return services;
