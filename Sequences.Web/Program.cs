@@ -39,7 +39,8 @@ app.MapOpenApi().AllowAnonymous();
 app.MapScalarApiReference("/api/docs").AllowAnonymous();
 app.MapHealthChecks("/health").AllowAnonymous();
 app.MapGroup("/api").RequireAuthorization(AuthSetup.ApiPolicy).DisableAntiforgery()
-    .MapSequencesApi().MapLeadsApi().MapCampaignsApi().MapEngineApi().MapSuppressionsApi().MapAnalyticsApi().MapInboundApi().MapTemplatesApi().MapExplainApi();
+    .MapSequencesApi().MapLeadsApi().MapCampaignsApi().MapEngineApi().MapSuppressionsApi()
+    .MapAnalyticsApi().MapInboundApi().MapTemplatesApi().MapExplainApi().MapUsersApi();
 app.MapTrackingEndpoints();
 app.MapPost("/logout", async (SignInManager<AppUser> signIn) =>
 {

@@ -7,7 +7,10 @@ using Sequences.Infrastructure.Persistence;
 
 namespace Sequences.Infrastructure.Identity;
 
-public sealed record TeamMember(Guid Id, string Email, string? DisplayName, bool Active, DateTime? DeactivatedAt, int SequencesOwned);
+/// <param name="MailboxFrom">The address their sequences send from, when they have connected a mailbox; else the
+/// workspace's default sender is used.</param>
+public sealed record TeamMember(Guid Id, string Email, string? DisplayName, bool Active, DateTime? DeactivatedAt, int SequencesOwned,
+    string? MailboxFrom = null);
 
 /// <summary>A new account and the password to hand over; only a hash is stored, so it is shown once.</summary>
 public sealed record NewTeammate(TeamMember Member, string TemporaryPassword);
@@ -27,12 +30,25 @@ public sealed class TeamService(IServiceScopeFactory scopes, IDbContextFactory<S
             .GroupBy(s => s.UserId!.Value)
             .Select(g => new { UserId = g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.UserId, g => g.Count, ct);
+        var mailboxes = (await db.Mailboxes.IgnoreQueryFilters().AsNoTracking()
+                .Where(m => m.TenantId == tenantId).Select(m => new { m.UserId, m.FromAddress }).ToListAsync(ct))
+            .DistinctBy(m => m.UserId).ToDictionary(m => m.UserId, m => m.FromAddress);
         var users = await db.Users.AsNoTracking().Where(u => u.TenantId == tenantId).ToListAsync(ct);
         return users
             .OrderBy(u => u.DeactivatedAt is not null)
             .ThenBy(u => u.DisplayName ?? u.Email, StringComparer.OrdinalIgnoreCase)
-            .Select(u => Member(u, owned.GetValueOrDefault(u.Id)))
+            .Select(u => Member(u, owned.GetValueOrDefault(u.Id)) with { MailboxFrom = mailboxes.GetValueOrDefault(u.Id) })
             .ToList();
+    }
+
+    /// <summary>The API's list: a workspace has a handful of users, so it is filtered and paged in memory.</summary>
+    public async Task<Page<TeamMember>> ListAsync(Guid tenantId, PageRequest request, CancellationToken ct = default)
+    {
+        var members = await ListAsync(tenantId, ct);
+        var matching = request.Query is { } q
+            ? members.Where(m => m.Email.Contains(q, StringComparison.OrdinalIgnoreCase) || m.DisplayName?.Contains(q, StringComparison.OrdinalIgnoreCase) == true).ToList()
+            : members;
+        return new Page<TeamMember>(matching.Skip(request.Skip).Take(request.PageSize).ToList(), matching.Count, request.Page, request.PageSize);
     }
 
     public async Task<NewTeammate> AddAsync(Guid tenantId, string email, string? displayName, CancellationToken ct = default)

@@ -128,6 +128,24 @@ public sealed class SequenceService(IDbContextFactory<SequencesDbContext> contex
         return await LoadAsync(db, id, tracking: false, ct);
     }
 
+    /// <summary>Hands the sequence to a teammate: from the next pass its emails go out from their mailbox (or the
+    /// default sender) and under their name. Not versioned: it applies to every version at once.</summary>
+    public async Task<Sequence> SetOwnerAsync(Guid id, Guid? userId, CancellationToken ct = default)
+    {
+        if (userId is not { } ownerId) throw new InputRejectedException("user_id", "required", "Name the teammate who is to own the sequence.");
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var sequence = await db.Sequences.FirstOrDefaultAsync(s => s.Id == id, ct) ?? throw new NotFoundException("Sequence", id);
+        if (sequence.Status == SequenceStatus.Archived) throw new ConflictException("An archived sequence cannot be edited.");
+        var owner = await db.Users.AsNoTracking().Where(u => u.Id == ownerId && u.TenantId == sequence.TenantId)
+            .Select(u => new { u.DeactivatedAt }).FirstOrDefaultAsync(ct)
+            ?? throw new InputRejectedException("user_id", "unknown_user", $"User {ownerId} is not a member of this workspace.");
+        if (owner.DeactivatedAt is not null)
+            throw new InputRejectedException("user_id", "deactivated_user", "This teammate is deactivated. Reactivate them first, or pick someone else.");
+        sequence.UserId = ownerId;
+        await db.SaveChangesAsync(ct);
+        return await LoadAsync(db, id, tracking: false, ct);
+    }
+
     public async Task DeleteAsync(Guid id, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);

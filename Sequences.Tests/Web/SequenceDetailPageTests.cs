@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
@@ -8,6 +9,7 @@ using Sequences.Core.Mail;
 using Sequences.Core.Sequences;
 using Sequences.Core.Tracking;
 using Sequences.Infrastructure.Engine;
+using Sequences.Infrastructure.Identity;
 using Sequences.Infrastructure.Sequences;
 using Sequences.Web.Components.Pages.Sequences;
 
@@ -194,6 +196,42 @@ public sealed class SequenceDetailPageTests : DashboardTestBase
     }
 
     /// <summary>Three leads; lead 0 got both emails and opened and clicked and replied to the first, lead 1 opened the first, lead 2 got one email.</summary>
+    [Fact]
+    public async Task The_owner_picker_offers_active_teammates_says_where_mail_comes_from_and_hands_the_sequence_over()
+    {
+        var popovers = Context.Bunit.Render<MudPopoverProvider>();
+        var users = Context.Bunit.Services.GetRequiredService<UserManager<AppUser>>();
+        async Task<Guid> UserAsync(Guid tenant, string email, string name, bool active = true)
+        {
+            var user = new AppUser { UserName = email, Email = email, TenantId = tenant, DisplayName = name, DeactivatedAt = active ? null : DateTime.UtcNow };
+            (await users.CreateAsync(user)).Succeeded.Should().BeTrue();
+            return user.Id;
+        }
+        var me = await UserAsync(Context.TenantA, "morgan@acme.test", "Morgan");
+        var alex = await UserAsync(Context.TenantA, "alex@acme.test", "Alex");
+        await UserAsync(Context.TenantA, "dee@acme.test", "Dee", active: false);
+        await UserAsync(Context.TenantB, "them@other.test", "Not ours");
+        var sequence = await Seed.SequenceAsync(Context.TenantA);
+        await Seed.WithDbAsync(Context.TenantA, async db =>
+        {
+            db.Mailboxes.Add(new Mailbox { UserId = me, FromAddress = "morgan@acme.test" });
+            await db.Sequences.Where(s => s.Id == sequence.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.UserId, me));
+            await db.SaveChangesAsync();
+        });
+
+        var page = Context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, sequence.Id));
+
+        page.WaitForAssertion(() => page.Find("[data-testid=sequence-sender-text]").TextContent.Should().Be("Sends from morgan@acme.test, Morgan's mailbox."), Wait);
+        page.Find("[data-testid=sequence-sender] .mud-select-input").MouseDown();
+        popovers.WaitForAssertion(() => popovers.FindAll(".mud-popover-open .mud-list-item").Select(i => i.TextContent.Trim())
+            .Should().Equal("Alex (alex@acme.test)", "Morgan (morgan@acme.test)"), Wait);
+        popovers.FindAll(".mud-popover-open .mud-list-item").First(i => i.TextContent.Contains("Alex")).Click();
+
+        page.WaitForAssertion(() => page.Find("[data-testid=sequence-sender]").GetAttribute("data-owner-id").Should().Be(alex.ToString()), Wait);
+        page.Find("[data-testid=sequence-sender-text]").TextContent.Should().Contain("Alex has no mailbox connected").And.Contain("sequences@localhost");
+        (await Seed.QueryAsync(Context.TenantA, db => db.Sequences.Where(s => s.Id == sequence.Id).Select(s => s.UserId).SingleAsync())).Should().Be(alex);
+    }
+
     private async Task<(Sequence Sequence, List<Guid> Leads)> SequenceWithActivityAsync()
     {
         var sequence = await Seed.SequenceAsync(Context.TenantA);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
+using Sequences.Core.Mail;
 using Sequences.Core.Sequences;
 using Sequences.Infrastructure.Identity;
 using Sequences.Infrastructure.Tenants;
@@ -52,6 +53,7 @@ public sealed class TeamPanelTests : DashboardTestBase
         {
             db.Sequences.Add(new Sequence { Name = "Alex's outreach", UserId = colleague });
             db.Sequences.Add(new Sequence { Name = "Alex's follow-up", UserId = colleague });
+            db.Mailboxes.Add(new Mailbox { UserId = colleague, FromAddress = "alex@acme.test" });
             await db.SaveChangesAsync();
         });
 
@@ -60,6 +62,8 @@ public sealed class TeamPanelTests : DashboardTestBase
         panel.WaitForAssertion(() => Rows(panel).Should().HaveCount(2), Wait);
         panel.Markup.Should().NotContain("other@tenant-b.test");
         Row(panel, colleague).TextContent.Should().Contain("Alex").And.Contain("alex@tenant-a.test").And.Contain("2");
+        Row(panel, colleague).QuerySelector("[data-testid=team-sends-from]")!.TextContent.Should().Be("alex@acme.test");
+        Row(panel, _me).QuerySelector("[data-testid=team-sends-from]")!.TextContent.Should().Be("default sender");
         Row(panel, _me).QuerySelector("[data-testid=team-you]").Should().NotBeNull();
         Row(panel, _me).QuerySelector("[data-testid=team-deactivate]").Should().BeNull("nobody can switch off their own account");
         Row(panel, colleague).QuerySelector("[data-testid=team-deactivate]").Should().NotBeNull();

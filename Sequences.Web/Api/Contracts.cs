@@ -22,6 +22,9 @@ public sealed record SequenceListItem(
         new(s.Id, s.Name, s.Description, s.Status, s.StepsCount, s.Enrolled, s.Active, s.EmailsSent, s.Replied, s.ReplyRate, s.CreatedAt, s.UpdatedAt);
 }
 
+/// <summary>POST /api/sequences/{id}/owner: the teammate whose mailbox and name the sequence sends with.</summary>
+public sealed record OwnerRequest(Guid? UserId);
+
 /// <param name="Version">The live version.</param>
 /// <param name="DraftVersion">The version being edited while the live one runs (null: none); <c>steps</c> are its steps.</param>
 public sealed record SequenceResponse(

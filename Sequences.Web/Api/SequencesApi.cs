@@ -17,6 +17,7 @@ public static class SequencesApi
         group.MapPut("/{id:guid}", Update);
         group.MapDelete("/{id:guid}", Delete);
         group.MapPost("/{id:guid}/duplicate", Duplicate);
+        group.MapPost("/{id:guid}/owner", SetOwner);
         group.MapGet("/{id:guid}/validate", Validate);
         group.MapGet("/{id:guid}/export", Export);
         group.MapGet("/{id:guid}/versions", ListVersions);
@@ -65,6 +66,9 @@ public static class SequencesApi
 
     private static async Task<Created<SequenceResponse>> Duplicate(Guid id, SequenceService sequences, CancellationToken ct) =>
         Created(await sequences.DuplicateAsync(id, ct));
+
+    private static async Task<Ok<SequenceResponse>> SetOwner(Guid id, OwnerRequest body, SequenceService sequences, CancellationToken ct) =>
+        TypedResults.Ok(SequenceResponse.From(await sequences.SetOwnerAsync(id, body.UserId, ct)));
 
     private static async Task<Ok<ValidationResponse>> Validate(Guid id, SequenceService sequences, CancellationToken ct) =>
         TypedResults.Ok(ValidationResponse.From(await sequences.ValidateAsync(id, ct)));
