@@ -63,6 +63,7 @@ public static class DependencyInjection
         services.AddScoped<AppSettingsStore>();
         services.AddScoped<ApiKeyService>();
         services.AddScoped<TeamService>();
+        services.AddSingleton<PasswordResets>();
         services.AddScoped<BootstrapService>();
         services.AddScoped<SequenceService>();
         services.AddScoped<SequenceVersionService>();

@@ -8,8 +8,10 @@ public static class IdentitySetup
 {
     /// <summary>Users, their password rules and stores: one registration for the web host and for tests of the pages
     /// that manage users, so both apply the same rules.</summary>
-    public static IdentityBuilder AddSequencesIdentityCore(this IServiceCollection services) =>
-        services.AddIdentityCore<AppUser>(o =>
+    public static IdentityBuilder AddSequencesIdentityCore(this IServiceCollection services)
+    {
+        services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = PasswordResets.LinkLifetime);
+        return services.AddIdentityCore<AppUser>(o =>
             {
                 o.User.RequireUniqueEmail = true;
                 o.Password.RequiredLength = 10;
@@ -18,4 +20,5 @@ public static class IdentitySetup
             })
             .AddEntityFrameworkStores<SequencesDbContext>()
             .AddDefaultTokenProviders();
+    }
 }

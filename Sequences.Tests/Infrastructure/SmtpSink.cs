@@ -190,6 +190,10 @@ public sealed class SmtpSink : IAsyncDisposable
     public Task<IReadOnlyList<MimeMessage>> WaitForMessagesAsync(int count, TimeSpan? timeout = null) =>
         WaitAsync(() => _messages.Count >= count ? _messages.ToArray() : null, $"{count} messages", timeout);
 
+    /// <summary>Completes with the first message that matches, once it has arrived.</summary>
+    public async Task<MimeMessage> WaitForAsync(Func<MimeMessage, bool> match, TimeSpan? timeout = null) =>
+        (await WaitAsync(() => _messages.FirstOrDefault(match) is { } found ? [found] : null, "a matching message", timeout))[0];
+
     /// <summary>Completes once a DATA reply is being held.</summary>
     public Task WaitForStallAsync(TimeSpan? timeout = null) =>
         WaitAsync(() => _held.Count > 0 ? _held.ToArray() : null, "a stalled message", timeout);

@@ -53,5 +53,8 @@ public sealed class RateLimitTests(RateLimitedApp app) : IClassFixture<RateLimit
         statuses.Take(RateLimitedApp.Login).Should().AllBeEquivalentTo(HttpStatusCode.OK, "a failed sign-in shows the form again");
         statuses.Skip(RateLimitedApp.Login).Should().AllBeEquivalentTo(HttpStatusCode.TooManyRequests);
         (await client.GetAsync("/login")).StatusCode.Should().Be(HttpStatusCode.OK, "showing the form is not limited");
+        foreach (var form in new[] { "/forgot-password", "/reset-password" })
+            (await client.PostAsync(form, new FormUrlEncodedContent(new Dictionary<string, string> { ["Input.Email"] = "nobody@example.com" })))
+                .StatusCode.Should().Be(HttpStatusCode.TooManyRequests, $"{form} shares the sign-in limit: it checks links or sends mail");
     }
 }

@@ -9,7 +9,7 @@ public sealed class RateLimitOptions
 {
     public const string Section = "RateLimits";
 
-    /// <summary>Sign-in attempts (POST /login) per minute and address.</summary>
+    /// <summary>Posts of the sign-in, forgot-password and reset-password forms per minute and address.</summary>
     public int LoginPerMinute { get; set; } = 20;
 
     /// <summary>Requests to /t/o, /t/c and /u per minute and address.</summary>
@@ -44,10 +44,13 @@ public static class RateLimits
         return services;
     }
 
+    /// <summary>The anonymous forms that check a password or a reset link, or send mail: they share the sign-in limit.</summary>
+    private static readonly string[] SignInForms = ["/login", "/forgot-password", "/reset-password"];
+
     /// <summary>Which limit a request falls under: only what an anonymous stranger can hammer.</summary>
     public static string? Classify(HttpRequest request)
     {
-        if (HttpMethods.IsPost(request.Method) && request.Path.Equals("/login", StringComparison.OrdinalIgnoreCase)) return "login";
+        if (HttpMethods.IsPost(request.Method) && SignInForms.Any(path => request.Path.Equals(path, StringComparison.OrdinalIgnoreCase))) return "login";
         if (request.Path.StartsWithSegments("/t/o") || request.Path.StartsWithSegments("/t/c") || request.Path.StartsWithSegments("/u")) return "tracking";
         return null;
     }
