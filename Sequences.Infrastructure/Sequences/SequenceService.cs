@@ -8,18 +8,22 @@ using Sequences.Infrastructure.Persistence;
 
 namespace Sequences.Infrastructure.Sequences;
 
+/// <param name="UserId">The owner, whose mailbox and name the sequence sends with.</param>
+/// <param name="OwnerName">The owner's display name, else their email address.</param>
 public sealed record SequenceSummary(
     Guid Id, string Name, string? Description, SequenceStatus Status, int StepsCount, int Enrolled, int Active,
-    int EmailsSent, int Replied, double ReplyRate, DateTime CreatedAt, DateTime UpdatedAt);
+    int EmailsSent, int Replied, double ReplyRate, DateTime CreatedAt, DateTime UpdatedAt, Guid? UserId = null, string? OwnerName = null);
 
 /// <summary>Sequences of the current tenant: the API and the pages both go through here.</summary>
 public sealed class SequenceService(IDbContextFactory<SequencesDbContext> contexts, ITenantContext tenant, TimeProvider clock, LiquidTemplates templates)
 {
-    public async Task<Page<SequenceSummary>> ListAsync(PageRequest request, SequenceStatus? status = null, CancellationToken ct = default)
+    public async Task<Page<SequenceSummary>> ListAsync(PageRequest request, SequenceStatus? status = null, Guid? ownerId = null,
+        CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var query = db.Sequences.AsNoTracking();
         if (status is { } s) query = query.Where(x => x.Status == s);
+        if (ownerId is { } owner) query = query.Where(x => x.UserId == owner);
         if (!string.IsNullOrWhiteSpace(request.Query))
         {
             var q = request.Query.Trim().ToLower();
@@ -31,7 +35,8 @@ public sealed class SequenceService(IDbContextFactory<SequencesDbContext> contex
             .Skip(request.Skip).Take(request.PageSize)
             .Select(x => new
             {
-                x.Id, x.Name, x.Description, x.Status, x.StepsCount, x.CreatedAt, x.UpdatedAt,
+                x.Id, x.Name, x.Description, x.Status, x.StepsCount, x.CreatedAt, x.UpdatedAt, x.UserId,
+                OwnerName = db.Users.Where(u => u.Id == x.UserId).Select(u => u.DisplayName ?? u.Email).FirstOrDefault(),
                 Enrolled = db.LeadSequenceStates.Count(st => st.SequenceId == x.Id),
                 Active = db.LeadSequenceStates.Count(st => st.SequenceId == x.Id && st.Status == EnrollmentStatus.Active),
                 Sent = db.LeadSequenceStates.Where(st => st.SequenceId == x.Id).Sum(st => (int?)st.EmailsSent) ?? 0,
@@ -40,7 +45,7 @@ public sealed class SequenceService(IDbContextFactory<SequencesDbContext> contex
             .ToListAsync(ct);
         var items = rows.Select(r => new SequenceSummary(
             r.Id, r.Name, r.Description, r.Status, r.StepsCount, r.Enrolled, r.Active, r.Sent, r.Replied,
-            r.Enrolled == 0 ? 0 : Math.Round((double)r.Replied / r.Enrolled, 4), r.CreatedAt, r.UpdatedAt)).ToList();
+            r.Enrolled == 0 ? 0 : Math.Round((double)r.Replied / r.Enrolled, 4), r.CreatedAt, r.UpdatedAt, r.UserId, r.OwnerName)).ToList();
         return new Page<SequenceSummary>(items, total, request.Page, request.PageSize);
     }
 

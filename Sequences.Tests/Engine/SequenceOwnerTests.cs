@@ -61,6 +61,25 @@ public abstract class SequenceOwnerTests(SequencesApp app) : EngineTestBase(app)
     }
 
     [Fact]
+    public async Task The_list_names_each_sequence_s_owner_and_filters_by_owner()
+    {
+        var rep = await TeammateAsync();
+        var theirs = await CreateSequenceAsync(A, "The rep's", Email());
+        await ExpectAsync(await A.PostJsonAsync($"/api/sequences/{Id(theirs)}/owner", new { user_id = rep.Member.Id }), HttpStatusCode.OK);
+        var mine = await CreateSequenceAsync(A, "The admin's", Email());
+
+        var owned = await JsonAsync(await A.GetAsync($"/api/sequences?user_id={rep.Member.Id}"));
+        owned["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()).Should().Equal(Id(theirs).ToString());
+        owned["items"]![0]!["owner_name"]!.GetValue<string>().Should().Be("Rep");
+        owned["total"]!.GetValue<int>().Should().Be(1);
+        var all = await JsonAsync(await A.GetAsync("/api/sequences?page_size=500"));
+        all["items"]!.AsArray().Single(i => i!["id"]!.GetValue<string>() == Id(mine).ToString())!["user_id"]!.GetValue<string>()
+            .Should().Be(mine["user_id"]!.GetValue<string>());
+        await ExpectProblemAsync(await A.GetAsync("/api/sequences?user_id=me"), HttpStatusCode.BadRequest, "user_id");
+        (await JsonAsync(await B.GetAsync($"/api/sequences?user_id={rep.Member.Id}")))["total"]!.GetValue<int>().Should().Be(0);
+    }
+
+    [Fact]
     public async Task An_owner_must_be_an_active_member_of_the_workspace_and_nothing_changes_otherwise()
     {
         var sequence = await CreateSequenceAsync(A, "Owned", Email());

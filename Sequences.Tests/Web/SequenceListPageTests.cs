@@ -1,11 +1,15 @@
 using AngleSharp.Dom;
 using Bunit;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Sequences.Core.Sequences;
+using MudBlazor;
+using Sequences.Infrastructure.Identity;
 using Sequences.Infrastructure.Persistence;
 using Sequences.Infrastructure.Sequences;
+using Sequences.Infrastructure.Tenants;
 using Sequences.Web.Components.Pages.Sequences;
 
 namespace Sequences.Tests.Web;
@@ -41,6 +45,32 @@ public sealed class SequenceListPageTests : IAsyncLifetime
         row.QuerySelector("[data-testid=sequence-edit]")!.GetAttribute("href").Should().Be($"/sequences/{welcome.Id}/edit");
         row.TextContent.Should().Contain("Onboarding for trials");
         page.Find("[data-testid=sequence-new]").GetAttribute("href").Should().Be("/sequences/new");
+    }
+
+    [Fact]
+    public async Task Rows_name_the_owner_and_mine_only_keeps_the_signed_in_user_s_sequences()
+    {
+        var users = _context.Bunit.Services.GetRequiredService<UserManager<AppUser>>();
+        var me = new AppUser { UserName = "morgan@acme.test", Email = "morgan@acme.test", TenantId = _context.TenantA, DisplayName = "Morgan" };
+        var alex = new AppUser { UserName = "alex@acme.test", Email = "alex@acme.test", TenantId = _context.TenantA };
+        (await users.CreateAsync(me)).Succeeded.Should().BeTrue();
+        (await users.CreateAsync(alex)).Succeeded.Should().BeTrue();
+        var mine = await CreateAsync(_context.TenantA, "Mine");
+        var theirs = await CreateAsync(_context.TenantA, "Alex's");
+        await _context.AsTenantAsync(_context.TenantA, async services =>
+        {
+            await using var db = await services.GetRequiredService<IDbContextFactory<SequencesDbContext>>().CreateDbContextAsync();
+            await db.Sequences.Where(s => s.Id == mine.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.UserId, me.Id));
+            await db.Sequences.Where(s => s.Id == theirs.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.UserId, alex.Id));
+        });
+        _context.Bunit.Services.GetRequiredService<TenantContext>().Set(_context.TenantA, me.Id);
+
+        var page = _context.Bunit.Render<SequenceList>();
+
+        page.WaitForAssertion(() => Rows(page).Should().HaveCount(2), Wait);
+        Rows(page).Select(r => r.QuerySelector("[data-testid=sequence-owner-name]")!.TextContent).Should().Equal("alex@acme.test", "Morgan");
+        await page.InvokeAsync(() => page.FindComponent<MudSwitch<bool>>().Instance.ValueChanged.InvokeAsync(true));
+        page.WaitForAssertion(() => RowNames(page).Should().Equal("Mine"), Wait);
     }
 
     [Fact]

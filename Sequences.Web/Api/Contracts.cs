@@ -16,10 +16,11 @@ public sealed record ListResponse<T>(IReadOnlyList<T> Items, int Total, int Page
 
 public sealed record SequenceListItem(
     Guid Id, string Name, string? Description, SequenceStatus Status, int StepsCount, int Enrolled, int Active,
-    int EmailsSent, int Replied, double ReplyRate, DateTime CreatedAt, DateTime UpdatedAt)
+    int EmailsSent, int Replied, double ReplyRate, DateTime CreatedAt, DateTime UpdatedAt, Guid? UserId, string? OwnerName)
 {
     public static SequenceListItem From(SequenceSummary s) =>
-        new(s.Id, s.Name, s.Description, s.Status, s.StepsCount, s.Enrolled, s.Active, s.EmailsSent, s.Replied, s.ReplyRate, s.CreatedAt, s.UpdatedAt);
+        new(s.Id, s.Name, s.Description, s.Status, s.StepsCount, s.Enrolled, s.Active, s.EmailsSent, s.Replied, s.ReplyRate, s.CreatedAt, s.UpdatedAt,
+            s.UserId, s.OwnerName);
 }
 
 /// <summary>POST /api/sequences/{id}/owner: the teammate whose mailbox and name the sequence sends with.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Sequences.Core.Common;
 using Sequences.Core.Sequences;
 using Sequences.Infrastructure.Sequences;
@@ -35,14 +36,17 @@ public static class SequencesApi
         return api;
     }
 
-    private static async Task<Ok<ListResponse<SequenceListItem>>> List(HttpRequest request, SequenceService sequences, string? status, CancellationToken ct)
+    private static async Task<Ok<ListResponse<SequenceListItem>>> List(HttpRequest request, SequenceService sequences, string? status,
+        [FromQuery(Name = "user_id")] string? userId, CancellationToken ct)
     {
         SequenceStatus? filter = null;
         if (!string.IsNullOrEmpty(status))
             filter = Enum.TryParse<SequenceStatus>(status, ignoreCase: true, out var parsed) && !int.TryParse(status, out _)
                 ? parsed
                 : throw new InputRejectedException("status", "invalid_status", "status must be draft, active, paused or archived.");
-        var page = await sequences.ListAsync(Paging.Parse(request), filter, ct);
+        Guid? owner = string.IsNullOrEmpty(userId) ? null
+            : Guid.TryParse(userId, out var id) ? id : throw new InputRejectedException("user_id", "invalid_id", "user_id must be a user's id (a GUID).");
+        var page = await sequences.ListAsync(Paging.Parse(request), filter, owner, ct);
         return TypedResults.Ok(ListResponse<SequenceListItem>.From(page, SequenceListItem.From));
     }
 
