@@ -355,19 +355,11 @@ internal sealed class PassWorker(
         var sequence = await db.Sequences.IgnoreQueryFilters().AsNoTracking()
             .Include(s => s.Steps).ThenInclude(s => s.Variants).AsSplitQuery()
             .FirstAsync(s => s.Id == sequenceId, ct);
-        var ownerUser = sequence.UserId is { } uid
-            ? await db.Users.AsNoTracking().Where(u => u.Id == uid).Select(u => new { u.DisplayName, u.Email }).FirstOrDefaultAsync(ct)
-            : null;
-        var mailbox = sequence.UserId is { } mid
-            ? await db.Mailboxes.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(m => m.UserId == mid && m.TenantId == sequence.TenantId, ct)
-            : null;
+        var sender = await SequenceSenders.ForAsync(db, sequence.TenantId, sequence.UserId, configuration["Email:DefaultFrom"] ?? "sequences@localhost", ct);
         var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == sequence.TenantId, ct);
         await DecideWinnersAsync(db, sequence, ct);
-        var runtime = new SequenceRuntime(sequence, EnrollmentMapping.Plans(sequence),
-            ownerUser?.DisplayName ?? ownerUser?.Email, ownerUser?.Email,
-            mailbox?.FromAddress ?? configuration["Email:DefaultFrom"] ?? "sequences@localhost",
-            mailbox?.DisplayName ?? ownerUser?.DisplayName,
-            tenant.DefaultTimezone, tenant.WebhookSecret, mailbox);
+        var runtime = new SequenceRuntime(sequence, EnrollmentMapping.Plans(sequence), sender.OwnerName, sender.OwnerEmail,
+            sender.FromAddress, sender.FromName, tenant.DefaultTimezone, tenant.WebhookSecret, sender.Mailbox);
         return runtimes.GetOrAdd(sequenceId, runtime);
     }
 

@@ -65,11 +65,11 @@ public sealed class SequencePreviewService(
 
     /// <summary>Every email step, in order, rendered for <paramref name="who"/> with the one template renderer.
     /// Template problems come back as issues on the email, never as exceptions.</summary>
-    public async Task<SequencePreview> RenderAsync(SequenceInput sequence, PreviewRecipient who, CancellationToken ct = default)
+    public async Task<SequencePreview> RenderAsync(SequenceInput sequence, PreviewRecipient who, Guid? sequenceId = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(sequence);
         var lead = await ResolveLeadAsync(who, ct);
-        var model = await ModelAsync(lead, ct);
+        var model = Model(lead, await SenderAsync(sequenceId, ct));
         var steps = sequence.Steps ?? [];
         var emails = new List<EmailPreview>();
         for (var i = 0; i < steps.Count; i++)
@@ -121,7 +121,7 @@ public sealed class SequencePreviewService(
     /// <summary>Sends one email step, rendered for <paramref name="who"/>, to <paramref name="toAddress"/>: marked as a
     /// test in subject and headers, without tracking, and not recorded as a send to any lead.</summary>
     public async Task<TestSendResult> TestSendAsync(SequenceInput sequence, Guid stepId, string? variant, string? toAddress, PreviewRecipient who,
-        CancellationToken ct = default)
+        Guid? sequenceId = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(sequence);
         if (!EmailAddresses.IsValid(toAddress?.Trim()))
@@ -133,7 +133,8 @@ public sealed class SequencePreviewService(
             throw new InputRejectedException("step_id", "empty_email", "This email needs a subject and a body before it can be sent.");
 
         var lead = await ResolveLeadAsync(who, ct);
-        var model = await ModelAsync(lead, ct);
+        var sender = await SenderAsync(sequenceId, ct);
+        var model = Model(lead, sender);
         string subject, html, text;
         try
         {
@@ -145,8 +146,7 @@ public sealed class SequencePreviewService(
         {
             throw new InputRejectedException("template", "render_failed", e.Message);
         }
-        var (fromAddress, fromName) = await SenderAsync(ct);
-        var email = new OutgoingEmail(fromAddress, fromName, toAddress!.Trim(), null, $"[Test] {subject}",
+        var email = new OutgoingEmail(sender.FromAddress, sender.FromName, toAddress!.Trim(), null, $"[Test] {subject}",
             string.IsNullOrWhiteSpace(html) ? null : html, string.IsNullOrWhiteSpace(text) ? null : text,
             $"test-{Guid.NewGuid():N}", Headers: new Dictionary<string, string> { [TestHeader] = "true" });
         await using var session = await transport.OpenAsync(ct);
@@ -194,30 +194,17 @@ public sealed class SequencePreviewService(
         return new RenderedEmail(content.Variant, subject, Mail.DisplayHtml.Sanitize(html) ?? "", text, issues);
     }
 
-    private async Task<TemplateModel> ModelAsync(Lead lead, CancellationToken ct)
-    {
-        var (name, email) = await CurrentUserAsync(ct);
-        return TemplateModel.For(lead, name ?? "Your Name", email ?? "you@example.com", SampleCampaign, SampleUnsubscribeUrl);
-    }
+    private static TemplateModel Model(Lead lead, SequenceSender sender) =>
+        TemplateModel.For(lead, sender.OwnerName ?? "Your Name", sender.OwnerEmail ?? "you@example.com", SampleCampaign, SampleUnsubscribeUrl);
 
-    private async Task<(string? Name, string? Email)> CurrentUserAsync(CancellationToken ct)
+    /// <summary>The engine's sender for the sequence's owner; a sequence not saved yet will be the acting user's.</summary>
+    private async Task<SequenceSender> SenderAsync(Guid? sequenceId, CancellationToken ct)
     {
-        if (tenant.UserId is not { } userId) return (null, null);
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.DisplayName, u.Email }).FirstOrDefaultAsync(ct);
-        return (user?.DisplayName ?? user?.Email, user?.Email);
-    }
-
-    // The engine's sender: the acting user's mailbox, else the configured default.
-    private async Task<(string Address, string? Name)> SenderAsync(CancellationToken ct)
-    {
-        if (tenant.UserId is { } userId)
-        {
-            await using var db = await contexts.CreateDbContextAsync(ct);
-            var mailbox = await db.Mailboxes.AsNoTracking().FirstOrDefaultAsync(m => m.UserId == userId, ct);
-            if (mailbox is not null) return (mailbox.FromAddress, mailbox.DisplayName);
-        }
-        return (mail.Value.DefaultFrom, null);
+        var owner = tenant.UserId;
+        if (sequenceId is { } id && await db.Sequences.AsNoTracking().Where(s => s.Id == id).Select(s => new { s.UserId }).FirstOrDefaultAsync(ct) is { } saved)
+            owner = saved.UserId;
+        return await SequenceSenders.ForAsync(db, tenant.TenantId ?? Guid.Empty, owner, mail.Value.DefaultFrom, ct);
     }
 
     private async Task<string?> TenantZoneAsync(CancellationToken ct)

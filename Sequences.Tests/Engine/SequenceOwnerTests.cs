@@ -34,7 +34,7 @@ public abstract class SequenceOwnerTests(SequencesApp app) : EngineTestBase(app)
         });
         try
         {
-            var sequence = await StartedSequenceAsync(null, new { step_type = "email", subject_line = "From the rep", body_text = "Hi {{ sender.name }}" });
+            var sequence = await StartedSequenceAsync(null, new { step_type = "email", subject_line = "From the rep", body_text = "Best, {{ user.name }}" });
             var before = await LeadAsync(A);
             await EnrollAsync(A, before, Id(sequence));
             await ProcessAsync();
@@ -53,6 +53,7 @@ public abstract class SequenceOwnerTests(SequencesApp app) : EngineTestBase(app)
             var mail = MailsTo(after).Single();
             mail.From.Mailboxes.Single().Address.Should().Be(from);
             mail.From.Mailboxes.Single().Name.Should().Be("Rep at Tenant A");
+            mail.TextBody.Should().Contain("Best, Rep", "{{ user.name }} is the owner's name");
         }
         finally
         {

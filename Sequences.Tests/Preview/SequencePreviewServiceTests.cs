@@ -2,7 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Sequences.Core.Common;
 using Sequences.Core.Leads;
+using Sequences.Core.Mail;
 using Sequences.Core.Sequences;
+using Sequences.Infrastructure.Identity;
 using Sequences.Infrastructure.Leads;
 using Sequences.Infrastructure.Persistence;
 using Sequences.Infrastructure.Sequences;
@@ -120,6 +122,36 @@ public sealed class SequencePreviewServiceTests(SqliteApp app) : IClassFixture<S
         (await badAddress.Should().ThrowAsync<InputRejectedException>()).Which.Issues.Should().Contain(i => i.Field == "to");
         var notEmail = () => AsAdminAsync(s => s.TestSendAsync(Document(), Wait, null, "qa@example.com", PreviewRecipient.SampleLead));
         (await notEmail.Should().ThrowAsync<InputRejectedException>()).Which.Issues.Should().Contain(i => i.Field == "step_id");
+    }
+
+    [Fact]
+    public async Task A_saved_sequence_previews_and_test_sends_as_its_owner_as_the_engine_would_send_it()
+    {
+        var (ownerId, sequenceId) = await app.AsTenantAsync(SequencesApp.AdminA, async services =>
+        {
+            var tenant = services.GetRequiredService<Sequences.Core.Tenants.ITenantContext>().TenantId!.Value;
+            var rep = await services.GetRequiredService<TeamService>().AddAsync(tenant, $"owner-{Guid.NewGuid():N}@tenant-a.test", "Olive Owner");
+            await using var db = await services.GetRequiredService<IDbContextFactory<SequencesDbContext>>().CreateDbContextAsync();
+            db.Mailboxes.Add(new Mailbox { UserId = rep.Member.Id, FromAddress = "olive@tenant-a.test" });
+            await db.SaveChangesAsync();
+            var saved = await services.GetRequiredService<SequenceService>().CreateAsync(Document());
+            await services.GetRequiredService<SequenceService>().SetOwnerAsync(saved.Id, rep.Member.Id);
+            return (rep.Member.Id, saved.Id);
+        });
+        var signed = Document("<p>Best, {{ user.name }} ({{ user.email }})</p>");
+
+        var preview = await AsAdminAsync(s => s.RenderAsync(signed, PreviewRecipient.SampleLead, sequenceId));
+        preview.Emails[0].Versions[0].Html.Should().Contain("Best, Olive Owner (");
+
+        var result = await AsAdminAsync(s => s.TestSendAsync(signed, Intro, null, "qa@example.com", PreviewRecipient.SampleLead, sequenceId));
+        result.Sent.Should().BeTrue(result.Message);
+        var message = app.Smtp.Messages.Single(m => m.MessageId == result.MessageId.Trim('<', '>'));
+        message.From.Mailboxes.Single().Address.Should().Be("olive@tenant-a.test");
+        message.From.Mailboxes.Single().Name.Should().Be("Olive Owner", "without a display name on the mailbox, the owner's name is the sender's");
+
+        var unsaved = await AsAdminAsync(s => s.RenderAsync(signed, PreviewRecipient.SampleLead));
+        unsaved.Emails[0].Versions[0].Html.Should().NotContain("Olive Owner", "an unsaved sequence will be the acting user's");
+        ownerId.Should().NotBeEmpty();
     }
 
     private Task<T> AsAdminAsync<T>(Func<SequencePreviewService, Task<T>> work) =>
