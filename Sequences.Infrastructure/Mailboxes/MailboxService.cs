@@ -10,6 +10,8 @@ namespace Sequences.Infrastructure.Mailboxes;
 /// <summary>What a person edits of a mailbox. Passwords left empty keep the stored ones.</summary>
 public sealed record MailboxInput
 {
+    /// <summary>The teammate whose sequences send from it; empty: the signed-in user on create, unchanged on edit.</summary>
+    public Guid? UserId { get; init; }
     public string? FromAddress { get; init; }
     public string? DisplayName { get; init; }
     public string? SmtpHost { get; init; }
@@ -63,17 +65,21 @@ public sealed class MailboxService(IDbContextFactory<SequencesDbContext> context
         if (issues.Count > 0) throw new InputRejectedException(issues);
         await using var db = await contexts.CreateDbContextAsync(ct);
         Mailbox mailbox;
+        var newOwner = true;
         if (id is { } existing)
         {
             mailbox = await db.Mailboxes.FirstOrDefaultAsync(m => m.Id == existing, ct) ?? throw new NotFoundException("Mailbox", existing);
             mailbox.FromAddress = input.FromAddress!.Trim();
+            newOwner = input.UserId is { } owner && owner != mailbox.UserId;
+            mailbox.UserId = input.UserId ?? mailbox.UserId;
         }
         else
         {
-            var user = tenant.UserId ?? throw new InputRejectedException("user", "required", "Only a signed-in user can add a mailbox.");
+            var user = input.UserId ?? tenant.UserId ?? throw new InputRejectedException("user_id", "required", "Only a signed-in user can add a mailbox.");
             mailbox = new Mailbox { UserId = user, FromAddress = input.FromAddress!.Trim() };
             db.Mailboxes.Add(mailbox);
         }
+        if (newOwner) await CheckOwnerAsync(db, mailbox, ct);
         mailbox.DisplayName = Blank(input.DisplayName);
         mailbox.SmtpHost = Blank(input.SmtpHost);
         mailbox.SmtpPort = input.SmtpPort;
@@ -92,6 +98,19 @@ public sealed class MailboxService(IDbContextFactory<SequencesDbContext> context
         return mailbox;
     }
 
+    /// <summary>A new or handed-over mailbox goes to a member of this workspace who has none yet: the pass sends a
+    /// sequence from its owner's one mailbox, so a second one would leave it to chance which. Mailboxes that already
+    /// share an owner (set up before this rule) stay editable, so one of them can be handed on or deleted.</summary>
+    private async Task CheckOwnerAsync(SequencesDbContext db, Mailbox mailbox, CancellationToken ct)
+    {
+        var (userId, mailboxId) = (mailbox.UserId, mailbox.Id);
+        var owner = await db.Users.AsNoTracking().Where(u => u.Id == userId && u.TenantId == tenant.TenantId)
+            .Select(u => new { Name = u.DisplayName ?? u.Email }).FirstOrDefaultAsync(ct)
+            ?? throw new InputRejectedException("user_id", "unknown_user", $"User {userId} is not a member of this workspace.");
+        if (await db.Mailboxes.AnyAsync(m => m.UserId == userId && m.Id != mailboxId, ct))
+            throw new InputRejectedException("user_id", "has_mailbox", $"{owner.Name} already has a mailbox. Edit that one instead: a sequence sends from its owner's one mailbox.");
+    }
+
     public async Task DeleteAsync(Guid id, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -102,7 +121,7 @@ public sealed class MailboxService(IDbContextFactory<SequencesDbContext> context
 
     public static MailboxInput ToInput(Mailbox m) => new()
     {
-        FromAddress = m.FromAddress, DisplayName = m.DisplayName, SmtpHost = m.SmtpHost, SmtpPort = m.SmtpPort, SmtpSecurity = m.SmtpSecurity,
+        UserId = m.UserId, FromAddress = m.FromAddress, DisplayName = m.DisplayName, SmtpHost = m.SmtpHost, SmtpPort = m.SmtpPort, SmtpSecurity = m.SmtpSecurity,
         SmtpUsername = m.SmtpUsername, ImapHost = m.ImapHost, ImapPort = m.ImapPort, ImapSecurity = m.ImapSecurity, ImapUsername = m.ImapUsername,
         DailyCap = m.DailyCap, SpacingSeconds = m.SpacingSeconds, Timezone = m.Timezone,
     };
