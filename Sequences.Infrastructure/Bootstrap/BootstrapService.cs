@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -92,7 +91,7 @@ public sealed class BootstrapService(
 
     private async Task<DemoLogin> CreateDemoAsync(CancellationToken ct)
     {
-        var password = $"Demo-{Convert.ToHexString(RandomNumberGenerator.GetBytes(5)).ToLowerInvariant()}-Q7";
+        var password = TeamService.TemporaryPassword();
         var key = ApiKeyService.NewKey();
         var (tenant, admin) = await EnsureTenantAsync(new BootstrapTenant { Name = "Demo", AdminEmail = DemoEmail, AdminPassword = password, ApiKey = key }, ct);
         tenantContext.Set(tenant.Id, admin!.Id);

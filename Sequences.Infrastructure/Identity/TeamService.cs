@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Sequences.Core.Common;
+using Sequences.Core.Leads;
 using Sequences.Infrastructure.Persistence;
 
 namespace Sequences.Infrastructure.Identity;
@@ -55,7 +56,7 @@ public sealed class TeamService(IServiceScopeFactory scopes, IDbContextFactory<S
     {
         email = email.Trim();
         if (email.Length == 0) throw new InputRejectedException("email", "required", "Enter the teammate's email address.");
-        if (!System.Net.Mail.MailAddress.TryCreate(email, out var parsed) || parsed.Address != email)
+        if (!EmailAddresses.IsValid(email))
             throw new InputRejectedException("email", "invalid", $"'{email}' is not an email address.");
         displayName = string.IsNullOrWhiteSpace(displayName) ? null : displayName.Trim();
         if (displayName?.Length > 200) throw new InputRejectedException("display_name", "too_long", "The name may have at most 200 characters.");
@@ -122,7 +123,8 @@ public sealed class TeamService(IServiceScopeFactory scopes, IDbContextFactory<S
     private static TeamMember Member(AppUser user, int sequencesOwned) =>
         new(user.Id, user.Email ?? user.UserName ?? "", user.DisplayName, user.DeactivatedAt is null, user.DeactivatedAt, sequencesOwned);
 
-    /// <summary>Readable enough to pass on by hand and strong enough for Identity's rules (length, digit, cases, symbol).</summary>
+    /// <summary>A first password to pass on (a teammate's, the demo login's): readable enough to type, strong enough
+    /// for Identity's rules (length, digit, both cases, symbol).</summary>
     internal static string TemporaryPassword() =>
         $"Tmp-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant()}-{RandomNumberGenerator.GetInt32(10, 99)}X";
 }
