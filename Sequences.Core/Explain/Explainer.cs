@@ -118,13 +118,14 @@ public static class Explainer
         foreach (var deferred in stepLog.Where(l => l.ActionType == "send_deferred" && (scheduled is null || l.ExecutedAt >= scheduled.ExecutedAt)))
             reasons.AddRange(Deferral(input, deferred));
 
-        // An out-of-office reply moved the enrollment to the morning the lead is back (logged without a step).
-        var away = log.LastOrDefault(l => l.ActionType == "ooo_paused_until" && (scheduled is null || l.ExecutedAt >= scheduled.ExecutedAt));
+        // An out-of-office reply, or a person's snooze, moved the enrollment to a later morning (logged without a step).
+        var away = log.LastOrDefault(l => l.ActionType is "ooo_paused_until" or Snooze.LogAction && (scheduled is null || l.ExecutedAt >= scheduled.ExecutedAt));
         if (away is not null && away.Metadata.TryGetValue("until", out var until)
             && DateTime.TryParse(until, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var back)
             && back > input.Now)
             reasons.Add(Reason(input, ExplainCode.LeadPausedUntil, away.ExecutedAt, back,
-                away.Metadata.TryGetValue("phrase", out var phrase) ? $"out of office: \"{phrase}\"" : "out of office", null, away));
+                away.ActionType == Snooze.LogAction ? "snoozed by hand"
+                : away.Metadata.TryGetValue("phrase", out var phrase) ? $"out of office: \"{phrase}\"" : "out of office", null, away));
 
         var message = input.Messages.FirstOrDefault(m => m.StepId == step.Id);
         if (message is { Status: OutboundStatus.Queued, Attempts: > 0 })

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Sequences.Core.Campaigns;
 using Sequences.Core.Common;
@@ -86,6 +87,30 @@ public sealed class EnrollmentService(IDbContextFactory<SequencesDbContext> cont
             state.Status = EnrollmentStatus.Active;
             db.ExecutionLog.Add(EnrollmentMapping.Log(state, "resumed", now));
             return Task.CompletedTask;
+        }, ct);
+
+    /// <summary>"Snooze until": the enrollment waits until the first business morning on or after <paramref name="until"/>
+    /// in the lead's zone, then goes on by itself (<see cref="Snooze"/>). A paused one stays paused.</summary>
+    public Task<EnrollmentView> SnoozeAsync(Guid leadId, Guid? sequenceId, DateOnly? until, CancellationToken ct = default) =>
+        ChangeAsync(leadId, sequenceId, async (db, state, now) =>
+        {
+            if (until is not { } day) throw new InputRejectedException("until", "required", "until is required: the day to wait for (e.g. 2026-12-15).");
+            if (state.Status is not (EnrollmentStatus.Active or EnrollmentStatus.Paused))
+                throw new ConflictException($"Only an active or paused enrollment can be snoozed; this one is {Snake(state.Status)}.");
+            if (state.NextActionAt is null)
+                throw new ConflictException("Nothing is scheduled for this enrollment, so there is nothing to snooze (see queue health for a send whose outcome is unknown).");
+            var sequence = await LoadSequenceAsync(db, state.SequenceId, ct) ?? throw new NotFoundException("Sequence", state.SequenceId);
+            var lead = await db.Leads.AsNoTracking().FirstAsync(l => l.Id == state.LeadId, ct);
+            var zone = EnrollmentMapping.Zone(lead, sequence.Settings, await TenantZoneAsync(db, state.TenantId, ct));
+            var snooze = Snooze.Until(day, now, zone, sequence.Settings, lead.Country);
+            if (snooze.ResumeAt is not { } resumeAt) throw new InputRejectedException("until", "out_of_range", snooze.Problem!);
+            if (state.NextActionAt < resumeAt) state.NextActionAt = resumeAt; // never earlier than it was going to run
+            db.ExecutionLog.Add(EnrollmentMapping.Log(state, Snooze.LogAction, now, metadata: new()
+            {
+                ["until"] = state.NextActionAt.Value.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+                ["day"] = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                ["timezone"] = zone.Id,
+            }));
         }, ct);
 
     public Task<EnrollmentView> SkipStepAsync(Guid leadId, Guid? sequenceId, CancellationToken ct = default) =>

@@ -287,6 +287,31 @@ public sealed class LeadPagesTests : DashboardTestBase
     }
 
     [Fact]
+    public async Task Lead_page_snoozes_an_enrollment_until_a_picked_day()
+    {
+        var sequence = await Seed.SequenceAsync(Context.TenantA);
+        var lead = await Seed.LeadAsync(Context.TenantA, "snooze@example.com", "Europe/London");
+        await Seed.EnrollAsync(Context.TenantA, lead.Id, sequence.Id);
+        var dialogs = Context.Bunit.Render<MudDialogProvider>();
+        var page = Context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, lead.Id));
+
+        page.WaitForElement("[data-testid=lead-snooze]", Wait).Click();
+        dialogs.WaitForElement("[data-testid=snooze-dialog]", Wait);
+        dialogs.Find("[data-testid=snooze-apply]").HasAttribute("disabled").Should().BeTrue("no day is picked yet");
+        var day = dialogs.FindAll(".mud-picker-calendar-day:not(.mud-hidden)").Where(b => !b.HasAttribute("disabled"))
+            .Last(b => b.TextContent.Trim() == "28");
+        day.Click();
+        dialogs.Find("[data-testid=snooze-apply]").Click();
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=lead-log-row]").Select(r => r.GetAttribute("data-action")).Should().Contain(Snooze.LogAction), Wait);
+        var state = await Seed.QueryAsync(Context.TenantA, db => db.LeadSequenceStates.SingleAsync(s => s.LeadId == lead.Id));
+        // The page's clock says 7 January 2030; Monday the 28th opens at midnight in London (GMT), as the seeded
+        // sequence sends around the clock.
+        state.NextActionAt.Should().Be(new DateTime(2030, 1, 28, 0, 0, 0, DateTimeKind.Utc));
+        state.Status.Should().Be(EnrollmentStatus.Active);
+    }
+
+    [Fact]
     public async Task Lead_page_edits_the_lead_and_keeps_refused_input_out_of_the_store()
     {
         var lead = await Seed.LeadAsync(Context.TenantA, "edit@example.com", "America/New_York", ["trial"]);

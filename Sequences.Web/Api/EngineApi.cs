@@ -39,6 +39,8 @@ public static class EngineApi
             TypedResults.Ok(EnrollmentResponse.From(await enrollments.ResumeAsync(id, body.SequenceId, ct))));
         leads.MapPost("/{id:guid}/skip-step", async Task<Ok<EnrollmentResponse>> (Guid id, SequenceRef body, EnrollmentService enrollments, CancellationToken ct) =>
             TypedResults.Ok(EnrollmentResponse.From(await enrollments.SkipStepAsync(id, body.SequenceId, ct))));
+        leads.MapPost("/{id:guid}/snooze-sequence", async Task<Ok<EnrollmentResponse>> (Guid id, SnoozeRequest body, EnrollmentService enrollments, CancellationToken ct) =>
+            TypedResults.Ok(EnrollmentResponse.From(await enrollments.SnoozeAsync(id, body.SequenceId, body.Until, ct))));
         leads.MapGet("/{id:guid}/sequence-state", async Task<Ok<List<EnrollmentResponse>>> (Guid id, EnrollmentService enrollments, CancellationToken ct) =>
             TypedResults.Ok((await enrollments.ListForLeadAsync(id, ct)).Select(EnrollmentResponse.From).ToList()));
 

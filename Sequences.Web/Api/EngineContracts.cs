@@ -7,6 +7,10 @@ namespace Sequences.Web.Api;
 
 public sealed record SequenceRef(Guid? SequenceId);
 
+/// <summary>POST /api/leads/{id}/snooze-sequence: wait until the first business morning on or after <paramref name="Until"/>
+/// (a date, in the lead's zone).</summary>
+public sealed record SnoozeRequest(Guid? SequenceId, DateOnly? Until);
+
 public sealed record AssignLeadRequest(Guid? SequenceId, Guid? CampaignId);
 
 public sealed record LogEntryResponse(Guid Id, Guid? StepId, int? StepOrder, string ActionType, LogResult ActionResult, string? ErrorMessage,
