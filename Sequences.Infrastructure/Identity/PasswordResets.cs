@@ -36,6 +36,21 @@ public sealed class PasswordResets(
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastSent = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>What the form calls: the mail goes out in the background, so the answer takes as long for an address
+    /// with an account as for one without, and its timing tells nothing either.</summary>
+    public void Request(string email) =>
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await RequestAsync(email);
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "A password reset for {Email} failed", email);
+            }
+        });
+
     /// <summary>Sends the link when <paramref name="email"/> is an active account; otherwise does nothing, silently.</summary>
     public async Task RequestAsync(string email, CancellationToken ct = default)
     {
