@@ -47,11 +47,13 @@ public static partial class LeadValidator
     public static partial Regex FieldName();
 }
 
+/// <summary>The app's one check of an address (leads, teammates, mailboxes, test sends, suppressions).</summary>
 public static class EmailAddresses
 {
+    /// <summary>RFC 5321's limits: 254 characters in all and 64 before the @; longer ones no mail server takes.</summary>
     public static bool IsValid(string? value) =>
         !string.IsNullOrWhiteSpace(value) && value.Length <= 254 && !value.Any(char.IsWhiteSpace)
-        && MailAddress.TryCreate(value, out var parsed) && parsed.Address == value
+        && MailAddress.TryCreate(value, out var parsed) && parsed.Address == value && parsed.User.Length <= 64
         && parsed.Host.Contains('.') && !parsed.Host.StartsWith('.') && !parsed.Host.EndsWith('.');
 
     public static string Normalize(string value) => value.Trim().ToLowerInvariant();

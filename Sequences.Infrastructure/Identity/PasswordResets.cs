@@ -94,27 +94,41 @@ public sealed class PasswordResets(
         }
     }
 
+    public const string InvalidLink = "This link has expired or was used already.";
+
+    /// <summary>Whether the link still works, so that an old one is said to be so before anyone types a password.</summary>
+    public async Task<bool> IsValidAsync(string email, string token)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        return await users.FindByEmailAsync(email.Trim()) is { DeactivatedAt: null } user && Decode(token) is { } decoded
+            && await users.VerifyUserTokenAsync(user, users.Options.Tokens.PasswordResetTokenProvider, UserManager<AppUser>.ResetPasswordTokenPurpose, decoded);
+    }
+
     /// <summary>Sets the new password when the link is valid; a failed reset changes nothing.</summary>
     public async Task<IdentityResult> ResetAsync(string email, string token, string newPassword)
     {
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-        var invalid = IdentityResult.Failed(new IdentityError { Code = "InvalidToken", Description = "This link has expired or was used already. Ask for a new one." });
-        if (await users.FindByEmailAsync(email.Trim()) is not { DeactivatedAt: null } user) return invalid;
-        string decoded;
-        try
-        {
-            decoded = System.Text.Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(token));
-        }
-        catch (FormatException)
-        {
-            return invalid;
-        }
+        var invalid = IdentityResult.Failed(new IdentityError { Code = "InvalidToken", Description = InvalidLink });
+        if (await users.FindByEmailAsync(email.Trim()) is not { DeactivatedAt: null } user || Decode(token) is not { } decoded) return invalid;
         var result = await users.ResetPasswordAsync(user, decoded, newPassword);
         if (!result.Succeeded) return result.Errors.Any(e => e.Code == "InvalidToken") ? invalid : result;
         // Whoever proved they own the address may sign in now, even if guesses had locked the account.
         await users.SetLockoutEndDateAsync(user, null);
         await users.ResetAccessFailedCountAsync(user);
         return result;
+    }
+
+    private static string? Decode(string token)
+    {
+        try
+        {
+            return System.Text.Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(token));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 }

@@ -75,6 +75,6 @@ public sealed class OutboxService(IDbContextFactory<SequencesDbContext> contexts
         await using var stream = File.OpenRead(file);
         var mime = await MimeMessage.LoadAsync(stream, ct);
         var headers = mime.Headers.Select(h => new KeyValuePair<string, string>(h.Field, h.Value)).ToList();
-        return new RenderedMessage(Path.GetFileName(file), headers, DisplayHtml.Sanitize(mime.HtmlBody), mime.TextBody);
+        return new RenderedMessage(Path.GetFileName(file), headers, DisplayHtml.SanitizeSent(mime.HtmlBody), mime.TextBody);
     }
 }

@@ -17,12 +17,14 @@ public static partial class LoginForm
     public static Task<HttpResponseMessage> PostAsync(HttpClient client, string email, string password, bool withToken = true) =>
         SubmitAsync(client, "/login", "login", new() { ["Input.Email"] = email, ["Input.Password"] = password }, withToken);
 
-    /// <summary>Posts one of a static page's forms: <paramref name="handler"/> is its FormName.</summary>
+    /// <summary>Posts one of a static page's forms: <paramref name="handler"/> is its FormName. The antiforgery token
+    /// comes from the page itself, or from <paramref name="tokenPage"/> when the page shows no form any more (a form
+    /// opened earlier, posted late).</summary>
     public static async Task<HttpResponseMessage> SubmitAsync(HttpClient client, string path, string handler, Dictionary<string, string> fields,
-        bool withToken = true)
+        bool withToken = true, string? tokenPage = null)
     {
         fields["_handler"] = handler;
-        if (withToken) fields["__RequestVerificationToken"] = await TokenAsync(client, path);
+        if (withToken) fields["__RequestVerificationToken"] = await TokenAsync(client, tokenPage ?? path);
         return await client.PostAsync(path, new FormUrlEncodedContent(fields));
     }
 

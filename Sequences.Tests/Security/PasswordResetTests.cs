@@ -33,10 +33,11 @@ public sealed partial class PasswordResetTests(SqliteApp app) : IClassFixture<Sq
     private static Task<HttpResponseMessage> ResetAsync(HttpClient browser, string link, string password)
     {
         var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri("https://x" + link).Query);
+        // As a browser posts a form opened while the link was good: stale and forged links show no form of their own.
         return LoginForm.SubmitAsync(browser, link, "reset", new()
         {
             ["Input.Email"] = query["email"]!, ["Input.Token"] = query["token"]!, ["Input.New"] = password, ["Input.Confirm"] = password,
-        });
+        }, tokenPage: "/forgot-password");
     }
 
     [Fact]
@@ -57,6 +58,9 @@ public sealed partial class PasswordResetTests(SqliteApp app) : IClassFixture<Sq
         (await LoginForm.PostAsync(NewBrowser(), email, teammate.TemporaryPassword)).StatusCode.Should().Be(HttpStatusCode.OK, "the old password is refused");
         (await LoginForm.PostAsync(NewBrowser(), email, "Remembered-At-Last-3")).StatusCode.Should().Be(HttpStatusCode.Redirect);
 
+        var reopened = await NewBrowser().GetStringAsync(link);
+        reopened.Should().Contain("This link has expired or was used already.").And.NotContain("data-testid=\"reset-submit\"",
+            "a used link says so before anyone types a password");
         var again = await ResetAsync(NewBrowser(), link, "Someone-Else-Tries-4");
         (await again.Content.ReadAsStringAsync()).Should().Contain("This link has expired or was used already.");
         (await LoginForm.PostAsync(NewBrowser(), email, "Remembered-At-Last-3")).StatusCode.Should().Be(HttpStatusCode.Redirect);

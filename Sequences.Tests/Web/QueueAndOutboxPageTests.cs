@@ -166,6 +166,33 @@ public sealed class QueueAndOutboxPageTests : IAsyncLifetime
         dialogs.Find("[data-testid=outbox-detail-message-id]").TextContent.Should().Be(failed.MessageId);
     }
 
+    [Fact]
+    public async Task Looking_at_a_sent_email_in_the_outbox_is_neither_an_open_nor_a_click()
+    {
+        Sequence sequence = null!;
+        await _context.AsTenantAsync(_context.TenantA, async services =>
+        {
+            var created = await services.GetRequiredService<Sequences.Infrastructure.Sequences.SequenceService>().CreateAsync(new SequenceInput
+            {
+                Name = "Tracked",
+                Settings = new SequenceSettings { SendWindow = new SendWindow("00:00", "24:00"), BusinessDaysOnly = false },
+                Steps = [new StepInput { StepType = StepType.Email, SubjectLine = "Look", BodyHtml = "<p>See <a href=\"https://example.com/offer\">the offer</a></p>" }],
+            });
+            sequence = await services.GetRequiredService<SequenceLifecycle>().StartAsync(created.Id);
+        });
+        var lead = await _seed.LeadAsync(_context.TenantA, "looked@example.com");
+        await _seed.EnrollAsync(_context.TenantA, lead.Id, sequence.Id);
+        await _context.AsTenantAsync(_context.TenantA, services => services.GetRequiredService<QueuePass>().RunAsync(_context.TenantA));
+        var sent = MimeKit.MimeMessage.Load(Directory.GetFiles(_context.PickupDirectory, "*.eml").Single()).HtmlBody;
+        sent.Should().Contain("/t/o/").And.Contain("/t/c/", "the lead's copy is tracked");
+
+        var page = _context.Bunit.Render<OutboxPage>();
+        page.WaitForElement("[data-testid=outbox-view]", Wait).Click();
+
+        var frame = _dialogs.WaitForElement("iframe.outbox-frame", Wait).GetAttribute("srcdoc")!;
+        frame.Should().Contain("the offer").And.NotContain("/t/o/").And.NotContain("/t/c/");
+    }
+
     private async Task<(Sequence Sequence, Guid LeadId, OutboundMessage Message)> UnknownOutcomeAsync()
     {
         var sequence = await _seed.SequenceAsync(_context.TenantA);
