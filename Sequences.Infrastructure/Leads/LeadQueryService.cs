@@ -43,6 +43,17 @@ public sealed class LeadQueryService(IDbContextFactory<SequencesDbContext> conte
         return new Page<Lead>(items, total, request.Page, request.PageSize);
     }
 
+    /// <summary>Which of these addresses are on the workspace's blocked list (one query for a page of leads): the pass
+    /// never mails them, whatever their enrollments say.</summary>
+    public async Task<IReadOnlySet<string>> BlockedAmongAsync(IEnumerable<string> emails, CancellationToken ct = default)
+    {
+        var wanted = emails.Select(EmailAddresses.Normalize).Distinct().ToList();
+        if (wanted.Count == 0) return new HashSet<string>();
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var blocked = await db.Suppressions.AsNoTracking().Where(s => wanted.Contains(s.Email)).Select(s => s.Email).ToListAsync(ct);
+        return blocked.ToHashSet(StringComparer.OrdinalIgnoreCase);
+    }
+
     /// <summary>Every lead id matching the filter, newest first (e.g. "add all matching leads to a campaign").</summary>
     public async Task<IReadOnlyList<Guid>> IdsAsync(LeadFilter filter, CancellationToken ct = default)
     {

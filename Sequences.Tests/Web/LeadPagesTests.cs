@@ -124,19 +124,33 @@ public sealed class LeadPagesTests : DashboardTestBase
     {
         var gone = await Seed.LeadAsync(Context.TenantA, "gone@example.com");
         var bounced = await Seed.LeadAsync(Context.TenantA, "bounced@example.com");
+        var listed = await Seed.LeadAsync(Context.TenantA, "listed@example.com");
         await Seed.LeadAsync(Context.TenantA, "fine@example.com");
         await Seed.WithDbAsync(Context.TenantA, async db =>
         {
             await db.Leads.Where(l => l.Id == gone.Id).ExecuteUpdateAsync(u => u.SetProperty(l => l.UnsubscribedAt, new DateTime(2030, 1, 6, 12, 0, 0, DateTimeKind.Utc)));
             await db.Leads.Where(l => l.Id == bounced.Id).ExecuteUpdateAsync(u => u.SetProperty(l => l.BouncedAt, new DateTime(2030, 1, 6, 13, 0, 0, DateTimeKind.Utc)));
+            // Blocked by hand in Settings: the lead's own fields say nothing.
+            db.Suppressions.Add(new Sequences.Core.Tracking.Suppression { Email = "listed@example.com", Reason = "manual", CreatedAt = new DateTime(2030, 1, 6, 14, 0, 0, DateTimeKind.Utc) });
+            await db.SaveChangesAsync();
+        });
+        await Seed.WithDbAsync(Context.TenantB, async db =>
+        {
+            // Another workspace's list does not block this one's lead.
+            db.Suppressions.Add(new Sequences.Core.Tracking.Suppression { Email = "fine@example.com", Reason = "manual", CreatedAt = new DateTime(2030, 1, 6, 14, 0, 0, DateTimeKind.Utc) });
+            await db.SaveChangesAsync();
         });
 
         var page = Context.Bunit.Render<LeadList>();
 
-        page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Should().HaveCount(3), Wait);
+        page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Should().HaveCount(4), Wait);
         string? Blocked(string email) => page.FindAll("[data-testid=lead-row]").Single(r => r.TextContent.Contains(email))
             .QuerySelector("[data-testid=lead-blocked]")?.TextContent.Trim();
-        (Blocked("gone@example.com"), Blocked("bounced@example.com"), Blocked("fine@example.com")).Should().Be(("unsubscribed", "bounced", null));
+        (Blocked("gone@example.com"), Blocked("bounced@example.com"), Blocked("listed@example.com"), Blocked("fine@example.com"))
+            .Should().Be(("unsubscribed", "bounced", "blocked", null));
+
+        var detail = Context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, listed.Id));
+        detail.WaitForElement("[data-testid=lead-address-blocked]", Wait).TextContent.Should().Contain("never mailed");
     }
 
     [Fact]
