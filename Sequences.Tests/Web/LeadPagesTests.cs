@@ -337,6 +337,13 @@ public sealed class LeadPagesTests : DashboardTestBase
         Input(dialogs, "lead-edit-email").GetAttribute("value").Should().Be("edit@example.com");
         Input(dialogs, "lead-edit-tags").GetAttribute("value").Should().Be("trial");
 
+        // A refused address stays marked after the field loses focus, so the disabled Save keeps its reason.
+        Input(dialogs, "lead-edit-email").Input("nina@acme");
+        Input(dialogs, "lead-edit-email").Blur();
+        dialogs.WaitForAssertion(() => dialogs.Markup.Should().Contain("'nina@acme' is not a valid email address."), Wait);
+        dialogs.Find("[data-testid=lead-edit-save]").HasAttribute("disabled").Should().BeTrue();
+        Input(dialogs, "lead-edit-email").Input("edit@example.com");
+
         Input(dialogs, "lead-edit-company").Input("Acme Europe");
         Input(dialogs, "lead-edit-tags").Input("vip, emea");
         Input(dialogs, "lead-edit-country").Input("Germany");
