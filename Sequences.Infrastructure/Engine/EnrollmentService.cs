@@ -13,7 +13,8 @@ namespace Sequences.Infrastructure.Engine;
 public sealed record EnrollmentView(
     Guid Id, Guid SequenceId, string SequenceName, Guid? CampaignId, EnrollmentStatus Status, Guid? CurrentStepId,
     int CurrentStepOrder, DateTime? NextActionAt, string? Timezone, DateTime StartedAt, DateTime? CompletedAt, string? StoppedReason,
-    int EmailsSent, int EmailsOpened, int EmailsClicked, int EmailsReplied, IReadOnlyList<SequenceExecutionLog> RecentLog, int Version = 1);
+    int EmailsSent, int EmailsOpened, int EmailsClicked, int EmailsReplied, IReadOnlyList<SequenceExecutionLog> RecentLog, int Version = 1,
+    SequenceStatus SequenceStatus = SequenceStatus.Active);
 
 public sealed record EnrollResult(int Enrolled, int AlreadyEnrolled, int Suppressed, int NotMatching);
 
@@ -221,15 +222,14 @@ public sealed class EnrollmentService(IDbContextFactory<SequencesDbContext> cont
     private async Task<EnrollmentView> ViewAsync(SequencesDbContext db, Guid stateId, CancellationToken ct)
     {
         var state = await db.LeadSequenceStates.AsNoTracking().FirstAsync(s => s.Id == stateId, ct);
-        var sequenceName = await db.Sequences.Where(s => s.Id == state.SequenceId).Select(s => s.Name).FirstAsync(ct);
+        var sequence = await db.Sequences.Where(s => s.Id == state.SequenceId).Select(s => new { s.Name, s.Settings, s.Status }).FirstAsync(ct);
         var lead = await db.Leads.AsNoTracking().FirstAsync(l => l.Id == state.LeadId, ct);
-        var settings = await db.Sequences.Where(s => s.Id == state.SequenceId).Select(s => s.Settings).FirstAsync(ct);
-        var zone = EnrollmentMapping.Zone(lead, settings, await TenantZoneAsync(db, state.TenantId, ct));
+        var zone = EnrollmentMapping.Zone(lead, sequence.Settings, await TenantZoneAsync(db, state.TenantId, ct));
         var log = await db.ExecutionLog.AsNoTracking().Where(l => l.LeadId == state.LeadId && l.SequenceId == state.SequenceId)
             .OrderByDescending(l => l.ExecutedAt).Take(RecentLogEntries).ToListAsync(ct);
-        return new EnrollmentView(state.Id, state.SequenceId, sequenceName, state.CampaignId, state.Status, state.CurrentStepId,
+        return new EnrollmentView(state.Id, state.SequenceId, sequence.Name, state.CampaignId, state.Status, state.CurrentStepId,
             state.CurrentStepOrder, state.NextActionAt, zone.Id, state.StartedAt, state.CompletedAt, state.StoppedReason,
-            state.EmailsSent, state.EmailsOpened, state.EmailsClicked, state.EmailsReplied, log, state.Version);
+            state.EmailsSent, state.EmailsOpened, state.EmailsClicked, state.EmailsReplied, log, state.Version, sequence.Status);
     }
 
     private static string Snake(EnrollmentStatus status) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());

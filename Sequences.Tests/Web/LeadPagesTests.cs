@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using Sequences.Core.Engine;
 using Sequences.Core.Leads;
+using Sequences.Infrastructure.Engine;
 using Sequences.Web.Components.Pages.Leads;
 
 namespace Sequences.Tests.Web;
@@ -298,6 +299,22 @@ public sealed class LeadPagesTests : DashboardTestBase
         page.Find("[data-testid=lead-skip]").Click();
         page.WaitForAssertion(() => page.Find("[data-testid=lead-state-step]").TextContent.Should().Be("2. Nudge"), Wait);
         page.FindAll("[data-testid=lead-log-row]").Select(r => r.GetAttribute("data-action")).Should().Contain("step_skipped");
+    }
+
+    [Fact]
+    public async Task Lead_page_says_when_the_sequence_itself_holds_an_active_lead()
+    {
+        var sequence = await Seed.SequenceAsync(Context.TenantA);
+        var lead = await Seed.LeadAsync(Context.TenantA, "held@example.com");
+        await Seed.EnrollAsync(Context.TenantA, lead.Id, sequence.Id);
+
+        var page = Context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, lead.Id));
+        page.WaitForElement("[data-testid=lead-state-held]", Wait).TextContent.Should().Contain("a draft");
+
+        await Context.AsTenantAsync(Context.TenantA, services => services.GetRequiredService<SequenceLifecycle>().StartAsync(sequence.Id));
+        var started = Context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, lead.Id));
+        started.WaitForElement("[data-testid=lead-state-next]", Wait);
+        started.FindAll("[data-testid=lead-state-held]").Should().BeEmpty();
     }
 
     [Fact]
