@@ -11,7 +11,14 @@ namespace Sequences.Infrastructure.Identity;
 /// <param name="MailboxFrom">The address their sequences send from, when they have connected a mailbox; else the
 /// workspace's default sender is used.</param>
 public sealed record TeamMember(Guid Id, string Email, string? DisplayName, bool Active, DateTime? DeactivatedAt, int SequencesOwned,
-    string? MailboxFrom = null);
+    string? MailboxFrom = null)
+{
+    /// <summary>How a list names them: their name, else their address.</summary>
+    public string Name => DisplayName ?? Email;
+
+    /// <summary>How a sentence or a picker names them, unambiguously: "Alex (alex@acme.com)".</summary>
+    public string Label => DisplayName is { } name ? $"{name} ({Email})" : Email;
+}
 
 /// <summary>A new account and the password to hand over; only a hash is stored, so it is shown once.</summary>
 public sealed record NewTeammate(TeamMember Member, string TemporaryPassword);
