@@ -52,9 +52,7 @@ public static class SequenceValidator
 
     private static void CheckEmail(List<ValidationIssue> issues, SequenceStep step, LiquidTemplates templates)
     {
-        CheckTemplate(issues, step, "subject_line", step.SubjectLine, templates);
-        CheckTemplate(issues, step, "body_html", step.BodyHtml, templates);
-        CheckTemplate(issues, step, "body_text", step.BodyText, templates);
+        CheckTemplates(issues, step, "", Describe(step), step.SubjectLine, step.BodyHtml, step.BodyText, templates);
         if (step.Variants.Count == 0)
         {
             CheckContent(issues, step, "", Describe(step), step.SubjectLine, step.BodyHtml, step.BodyText);
@@ -66,10 +64,9 @@ public static class SequenceValidator
         {
             var variant = step.Variants[i];
             var prefix = $"variants[{i}].";
-            CheckTemplate(issues, step, prefix + "subject_line", variant.SubjectLine, templates);
-            CheckTemplate(issues, step, prefix + "body_html", variant.BodyHtml, templates);
-            CheckTemplate(issues, step, prefix + "body_text", variant.BodyText, templates);
-            CheckContent(issues, step, prefix, $"Variant {variant.Variant} of {Describe(step)}",
+            var what = $"variant {variant.Variant} of {Describe(step)}";
+            CheckTemplates(issues, step, prefix, what, variant.SubjectLine, variant.BodyHtml, variant.BodyText, templates);
+            CheckContent(issues, step, prefix, char.ToUpperInvariant(what[0]) + what[1..],
                 Fallback(variant.SubjectLine, step.SubjectLine),
                 Fallback(variant.BodyHtml, step.BodyHtml),
                 Fallback(variant.BodyText, step.BodyText));
@@ -84,17 +81,22 @@ public static class SequenceValidator
             issues.Add(ValidationIssue.Error(prefix + "body_html", "empty_email", $"{what} has no body (html or text).", step.Id));
     }
 
-    private static void CheckTemplate(List<ValidationIssue> issues, SequenceStep step, string field, string? source, LiquidTemplates templates)
+    private static void CheckTemplates(List<ValidationIssue> issues, SequenceStep step, string prefix, string what,
+        string? subject, string? html, string? text, LiquidTemplates templates)
     {
-        if (string.IsNullOrEmpty(source)) return;
-        if (!templates.TryParse(source, out var error))
+        foreach (var (field, source) in new[] { ("subject_line", subject), ("body_html", html), ("body_text", text) })
         {
-            issues.Add(ValidationIssue.Error(field, "template_syntax", $"{field} of {Describe(step)} is not valid Liquid: {error}", step.Id));
-            return;
+            if (string.IsNullOrEmpty(source)) continue;
+            var name = $"The {ContentFields.Label(field)} of {what}";
+            if (!templates.TryParse(source, out var error))
+            {
+                issues.Add(ValidationIssue.Error(prefix + field, "template_syntax", $"{name} is not valid Liquid: {error}", step.Id));
+                continue;
+            }
+            foreach (var variable in templates.FindVariables(source).Where(v => !LiquidTemplates.IsKnownVariable(v)))
+                issues.Add(ValidationIssue.Warning(prefix + field, "unknown_variable",
+                    $"{name} uses {{{{ {variable} }}}}, which is not a known variable; it will render empty.", step.Id));
         }
-        foreach (var variable in templates.FindVariables(source).Where(v => !LiquidTemplates.IsKnownVariable(v)))
-            issues.Add(ValidationIssue.Warning(field, "unknown_variable",
-                $"{field} of {Describe(step)} uses {{{{ {variable} }}}}, which is not a known variable; it will render empty.", step.Id));
     }
 
     private static void CheckCondition(List<ValidationIssue> issues, SequenceStep step, Dictionary<Guid, SequenceStep> byId)

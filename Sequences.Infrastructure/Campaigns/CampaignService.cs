@@ -50,9 +50,10 @@ public sealed class CampaignService(IDbContextFactory<SequencesDbContext> contex
         await using var db = await contexts.CreateDbContextAsync(ct);
         if (input.SequenceId is { } sequenceId && !await db.Sequences.AnyAsync(s => s.Id == sequenceId, ct))
             issues.Add(ValidationIssue.Error("sequence_id", "unknown_sequence", $"Sequence {sequenceId} does not exist."));
+        await CheckNameFreeAsync(db, input.Name, null, issues, ct);
         if (issues.Count > 0) throw new InputRejectedException(issues);
 
-        var campaign = new Campaign { Name = input.Name!.Trim(), Description = input.Description };
+        var campaign = new Campaign { Name = input.Name!.Trim(), Description = DescriptionOf(input) };
         db.Campaigns.Add(campaign);
         if (input.SequenceId is { } sid)
             db.CampaignSequences.Add(new CampaignSequence { CampaignId = campaign.Id, SequenceId = sid, EnrollExisting = true });
@@ -66,14 +67,27 @@ public sealed class CampaignService(IDbContextFactory<SequencesDbContext> contex
         var issues = Validate(input);
         if (input.SequenceId is not null)
             issues.Add(ValidationIssue.Error("sequence_id", "not_allowed", "Assign sequences with assign-sequence; an update changes name and description only."));
-        if (issues.Count > 0) throw new InputRejectedException(issues);
         await using var db = await contexts.CreateDbContextAsync(ct);
         var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("Campaign", id);
+        await CheckNameFreeAsync(db, input.Name, id, issues, ct);
+        if (issues.Count > 0) throw new InputRejectedException(issues);
         campaign.Name = input.Name!.Trim();
-        campaign.Description = string.IsNullOrWhiteSpace(input.Description) ? null : input.Description.Trim();
+        campaign.Description = DescriptionOf(input);
         await db.SaveChangesAsync(ct);
         return await DetailsAsync(db, campaign, ct);
     }
+
+    /// <summary>Campaigns are picked by name (enroll dialogs, filters, the analytics picker), so two with one name
+    /// could not be told apart. Letter case does not make a name new.</summary>
+    private static async Task CheckNameFreeAsync(SequencesDbContext db, string? name, Guid? self, List<ValidationIssue> issues, CancellationToken ct)
+    {
+        if (issues.Any(i => i.Field == "name")) return;
+        var wanted = name!.Trim().ToLower();
+        if (await db.Campaigns.AnyAsync(c => c.Id != self && c.Name.ToLower() == wanted, ct))
+            issues.Add(ValidationIssue.Error("name", "duplicate", $"A campaign named '{name.Trim()}' already exists."));
+    }
+
+    private static string? DescriptionOf(CampaignInput input) => string.IsNullOrWhiteSpace(input.Description) ? null : input.Description.Trim();
 
     private static List<ValidationIssue> Validate(CampaignInput input)
     {

@@ -35,7 +35,9 @@ public sealed class SmtpOptions
     /// <summary>Bounds every connect, command and reply wait, so a silent relay cannot hold a worker forever.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    public int EffectivePort => Port > 0 ? Port : Security switch
+    public int EffectivePort => Port > 0 ? Port : DefaultPort(Security);
+
+    public static int DefaultPort(SmtpSecurity security) => security switch
     {
         SmtpSecurity.Ssl => 465,
         SmtpSecurity.StartTls => 587,

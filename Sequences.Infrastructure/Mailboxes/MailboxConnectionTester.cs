@@ -60,7 +60,7 @@ public sealed class MailboxConnectionTester(
     {
         if (string.IsNullOrWhiteSpace(mailbox.ImapHost))
             return new ConnectionCheck("IMAP", null, "No IMAP server: replies arrive only through the inbound webhook.");
-        var server = $"{mailbox.ImapHost}:{mailbox.ImapPort?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default port"}";
+        var server = $"{mailbox.ImapHost}:{MailboxConnections.ImapPortOf(mailbox.ImapPort, mailbox.ImapSecurity)}";
         try
         {
             var timeout = replies.Value.Timeout;

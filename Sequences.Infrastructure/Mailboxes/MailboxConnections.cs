@@ -26,6 +26,12 @@ public static class MailboxConnections
         ? $"{host.Trim().ToLowerInvariant()}:{mailbox.SmtpPort}:{mailbox.SmtpSecurity}:{mailbox.SmtpUsername}"
         : "";
 
+    /// <summary>The port a mailbox's SMTP relay is reached on: its own, or the conventional one of its security.</summary>
+    public static int SmtpPortOf(int? port, string? security) => port is > 0 ? port.Value : SmtpOptions.DefaultPort(SmtpSecurityOf(security));
+
+    /// <summary>The port a mailbox's IMAP server is reached on: its own, or 993 for TLS on connect and 143 otherwise.</summary>
+    public static int ImapPortOf(int? port, string? security) => port is > 0 ? port.Value : ImapSecurityOf(security) == SecureSocketOptions.SslOnConnect ? 993 : 143;
+
     public static SmtpSecurity SmtpSecurityOf(string? value) => value?.Trim().ToLowerInvariant() switch
     {
         "starttls" => SmtpSecurity.StartTls,
@@ -48,8 +54,7 @@ public static class MailboxConnections
         var client = new ImapClient { Timeout = (int)timeout.TotalMilliseconds };
         try
         {
-            var security = ImapSecurityOf(mailbox.ImapSecurity);
-            await client.ConnectAsync(mailbox.ImapHost!, mailbox.ImapPort ?? (security == SecureSocketOptions.SslOnConnect ? 993 : 143), security, ct);
+            await client.ConnectAsync(mailbox.ImapHost!, ImapPortOf(mailbox.ImapPort, mailbox.ImapSecurity), ImapSecurityOf(mailbox.ImapSecurity), ct);
             if (!string.IsNullOrEmpty(mailbox.ImapUsername))
                 await client.AuthenticateAsync(mailbox.ImapUsername, secrets.Reveal(mailbox.ImapPassword) ?? "", ct);
             return client;

@@ -133,14 +133,15 @@ public sealed class TemplateService(IDbContextFactory<SequencesDbContext> contex
         if (input.SubjectLine is { Length: > 998 }) issues.Add(ValidationIssue.Error("subject_line", "too_long", "The subject is longer than 998 characters."));
         foreach (var (field, value) in new[] { ("subject_line", input.SubjectLine), ("body_html", input.BodyHtml), ("body_text", input.BodyText) })
         {
-            if (value is { Length: > MaxBody }) issues.Add(ValidationIssue.Error(field, "too_long", $"{field} is longer than {MaxBody:N0} characters."));
+            var label = ContentFields.Label(field);
+            if (value is { Length: > MaxBody }) issues.Add(ValidationIssue.Error(field, "too_long", $"The {label} is longer than {MaxBody:N0} characters."));
             if (!liquid.TryParse(value, out var error))
             {
-                issues.Add(ValidationIssue.Error(field, "template_syntax", $"{field} is not valid Liquid: {error}"));
+                issues.Add(ValidationIssue.Error(field, "template_syntax", $"The {label} is not valid Liquid: {error}"));
                 continue;
             }
             foreach (var variable in liquid.FindVariables(value).Where(v => !LiquidTemplates.IsKnownVariable(v)))
-                issues.Add(ValidationIssue.Warning(field, "unknown_variable", $"{{{{ {variable} }}}} is not a known variable; it renders empty."));
+                issues.Add(ValidationIssue.Warning(field, "unknown_variable", $"The {label} uses {{{{ {variable} }}}}, which is not a known variable; it renders empty."));
         }
         return issues;
     }

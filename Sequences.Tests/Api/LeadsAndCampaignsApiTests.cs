@@ -203,6 +203,23 @@ public abstract class LeadsAndCampaignsApiTests(SequencesApp app) : ApiTestBase(
         (await B.PutJsonAsync($"/api/campaigns/{Id(campaign)}", new { name = "Stolen" })).StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await JsonAsync(await A.GetAsync($"/api/campaigns/{Id(campaign)}")))["name"]!.GetValue<string>().Should().Be("Q4 push, Europe");
     }
+
+    [Fact]
+    public async Task Two_campaigns_of_a_workspace_cannot_share_a_name()
+    {
+        var name = $"Launch {Guid.NewGuid():N}"[..15];
+        var first = await JsonAsync(await A.PostJsonAsync("/api/campaigns", new { name }));
+        var other = await JsonAsync(await A.PostJsonAsync("/api/campaigns", new { name = name + " (EU)" }));
+
+        var again = await ExpectProblemAsync(await A.PostJsonAsync("/api/campaigns", new { name = " " + name.ToUpperInvariant() + " " }), HttpStatusCode.BadRequest, "name");
+        again.ToJsonString().Should().Contain("already exists");
+        await ExpectProblemAsync(await A.PutJsonAsync($"/api/campaigns/{Id(other)}", new { name }), HttpStatusCode.BadRequest, "name");
+        (await JsonAsync(await A.GetAsync($"/api/campaigns/{Id(other)}")))["name"]!.GetValue<string>().Should().Be(name + " (EU)", "a refused rename changes nothing");
+
+        (await JsonAsync(await A.PutJsonAsync($"/api/campaigns/{Id(first)}", new { name, description = "Kept its own name" })))["description"]!
+            .GetValue<string>().Should().Be("Kept its own name", "a campaign may keep its own name");
+        await ExpectAsync(await B.PostJsonAsync("/api/campaigns", new { name }), HttpStatusCode.Created);
+    }
 }
 
 [Collection(SqliteCollection.Name)]

@@ -108,7 +108,7 @@ public sealed class SequenceValidatorTests
             Email(1, "Subject", "<p>Body</p>", null, Variant("A", subject: "{% if %}", html: "{% for %}"))),
             [
                 Error("template_syntax", "variants[0].subject_line", 1, "Invalid 'if' tag"),
-                Error("template_syntax", "variants[0].body_html", 1),
+                Error("template_syntax", "variants[0].body_html", 1, "The HTML body of variant A of step 1 is not valid Liquid"),
             ]),
 
         new Case("unknown variables, one warning per variable and field", Of(
@@ -118,7 +118,7 @@ public sealed class SequenceValidatorTests
                 Warning("unknown_variable", "subject_line", 1, "lead.nickname"),
                 Warning("unknown_variable", "body_html", 1, "{{ foo }}"),
                 Warning("unknown_variable", "body_html", 1, "{{ bar.baz }}"),
-                Warning("unknown_variable", "body_text", 1, "lead.nickname"),
+                Warning("unknown_variable", "body_text", 1, "The plain-text body of step 1 uses {{ lead.nickname }}"),
                 Warning("unknown_variable", "variants[0].subject_line", 1, "campaign.id"),
             ]),
 

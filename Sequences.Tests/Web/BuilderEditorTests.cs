@@ -47,7 +47,7 @@ public sealed class BuilderEditorTests : IAsyncLifetime
 
         var editor = RenderEmail(step, issues);
 
-        editor.Markup.Should().Contain("is not valid Liquid");
+        editor.Markup.Should().Contain("The subject of step 1 (Email) is not valid Liquid").And.NotContain("subject_line");
         editor.Find("[data-testid=email-body-error]").TextContent.Should().Contain("has no body");
     }
 

@@ -68,4 +68,26 @@ public sealed class MailboxOwnershipTests : DashboardTestBase
         panel.WaitForAssertion(() => panel.FindAll("[data-testid=settings-mailbox-owner]").Select(c => c.TextContent)
             .Should().BeEquivalentTo("Morgan", "alex@acme.test"), Wait);
     }
+
+    [Fact]
+    public async Task The_list_gives_the_port_a_server_is_reached_on_and_a_negative_cap_is_refused_not_made_unlimited()
+    {
+        var me = await UserAsync(Context.TenantA, "morgan@acme.test", "Morgan");
+        var saved = await AsAsync(me, s => s.SaveAsync(null, new MailboxInput
+        {
+            FromAddress = "morgan@acme.test", SmtpHost = "smtp.acme.test", SmtpSecurity = "starttls", ImapHost = "imap.acme.test", ImapSecurity = "ssl", DailyCap = 150,
+        }));
+        Context.Bunit.Services.GetRequiredService<TenantContext>().Set(Context.TenantA, me);
+
+        var panel = Context.Bunit.Render<MailboxesPanel>();
+
+        panel.WaitForAssertion(() => panel.Find("[data-testid=settings-mailbox-row]").TextContent
+            .Should().Contain("smtp.acme.test:587 (starttls)").And.Contain("imap.acme.test:993"), Wait);
+        panel.Find("[data-testid=settings-mailbox-edit]").Click();
+        panel.FindInput("settings-mailbox-cap").Change("-5");
+        panel.Find("[data-testid=settings-mailbox-save]").Click();
+
+        panel.WaitForAssertion(() => panel.Find("[data-testid=settings-mailbox-errors]").TextContent.Should().Contain("cannot be negative"), Wait);
+        (await AsAsync(me, s => s.ListAsync())).Should().ContainSingle(m => m.Id == saved.Id && m.DailyCap == 150, "a refused edit stores nothing");
+    }
 }

@@ -84,7 +84,7 @@ public sealed class TemplatesAndSettingsPageTests : IAsyncLifetime
         {
             var templates = services.GetRequiredService<TemplateService>();
             var bad = () => templates.CreateAsync(new TemplateInput("Broken", null, "Hi {{ lead.first_name", "<p>x</p>", null));
-            (await bad.Should().ThrowAsync<InputRejectedException>()).Which.Issues.Should().Contain(i => i.Code == "template_syntax");
+            (await bad.Should().ThrowAsync<InputRejectedException>()).Which.Issues.Should().Contain(i => i.Code == "template_syntax" && i.Field == "subject_line" && i.Message.StartsWith("The subject is not valid Liquid"));
             var edit = () => templates.UpdateAsync(TemplateLibrary.All[0].Id, new TemplateInput("Mine", null, "s", "b", null));
             await edit.Should().ThrowAsync<ConflictException>();
 
