@@ -1,5 +1,6 @@
 using AngleSharp.Dom;
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Sequences.Core.Campaigns;
 using Sequences.Core.Leads;
@@ -48,11 +49,46 @@ public sealed class ListPagesTests : IAsyncLifetime
         var page = _context.Bunit.Render<LeadList>();
         page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Should().HaveCount(2), Wait);
 
-        await page.Find("input[data-testid=leads-search]").InputAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = "navy" });
+        await page.Find("input[data-testid=leads-search]").InputAsync(new ChangeEventArgs { Value = "navy" });
         _context.Clock.Advance(TimeSpan.FromSeconds(1));
 
         page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Select(Text)
             .Should().ContainSingle().Which.Should().Contain("grace@example.com"), Wait);
+    }
+
+    [Fact]
+    public async Task Leads_page_keeps_its_search_and_filters_in_the_address_so_back_and_reload_show_the_same_leads()
+    {
+        await CreateLeadAsync(_context.TenantA, new LeadInput { Email = "ada@example.com", Company = "Engines Ltd", Tags = ["vip"] });
+        await CreateLeadAsync(_context.TenantA, new LeadInput { Email = "alan@example.com", Company = "Engines Ltd" });
+        await CreateLeadAsync(_context.TenantA, new LeadInput { Email = "grace@example.com", Company = "Navy", Tags = ["vip"] });
+        var navigation = _context.Bunit.Services.GetRequiredService<NavigationManager>();
+
+        navigation.NavigateTo("/leads?q=engines&tag=vip");
+        var page = _context.Bunit.Render<LeadList>();
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Select(Text).Should().ContainSingle().Which.Should().Contain("ada@example.com"), Wait);
+        page.Find("input[data-testid=leads-search]").GetAttribute("value").Should().Be("engines");
+
+        await page.Find("input[data-testid=leads-search]").InputAsync(new ChangeEventArgs { Value = "navy" });
+        _context.Clock.Advance(TimeSpan.FromSeconds(1));
+        page.WaitForAssertion(() => new Uri(navigation.Uri).Query.Should().Contain("q=navy").And.Contain("tag=vip"), Wait);
+        page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Select(Text).Should().ContainSingle().Which.Should().Contain("grace@example.com"), Wait);
+
+        navigation.NavigateTo("/leads");
+        page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Should().HaveCount(3, "a link to the bare list shows every lead"), Wait);
+        page.Find("input[data-testid=leads-search]").GetAttribute("value").Should().BeNullOrEmpty();
+    }
+
+    [Fact]
+    public async Task A_mangled_filter_in_the_address_shows_every_lead_not_an_error()
+    {
+        await CreateLeadAsync(_context.TenantA, new LeadInput { Email = "ada@example.com" });
+        _context.Bunit.Services.GetRequiredService<NavigationManager>().NavigateTo("/leads?campaign_id=not-an-id&state=sideways&page=-4");
+
+        var page = _context.Bunit.Render<LeadList>();
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Should().ContainSingle(), Wait);
     }
 
     [Fact]

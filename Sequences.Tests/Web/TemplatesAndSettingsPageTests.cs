@@ -98,6 +98,21 @@ public sealed class TemplatesAndSettingsPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Settings_opens_on_the_tab_in_its_address_and_a_chosen_tab_goes_into_the_address()
+    {
+        var navigation = _context.Bunit.Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("/settings?tab=team");
+
+        var page = _context.Bunit.Render<SettingsPage>();
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=team-add]").Should().ContainSingle(), Wait);
+        page.FindAll(".mud-tab").Single(t => t.TextContent.Trim() == "Mailboxes").Click();
+        page.WaitForAssertion(() => new Uri(navigation.Uri).Query.Should().Be("?tab=mailboxes"), Wait);
+        page.WaitForAssertion(() => page.FindAll("[data-testid=settings-mailbox-new]").Should().ContainSingle(), Wait);
+        page.FindAll("[data-testid=team-add]").Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task Api_keys_are_shown_once_on_creation_and_revoked_keys_stop_working()
     {
         var userId = Guid.NewGuid();

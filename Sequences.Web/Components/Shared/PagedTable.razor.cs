@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Routing;
 using Microsoft.Extensions.Logging;
 using Sequences.Core.Common;
 
@@ -49,6 +50,14 @@ public partial class PagedTable<TItem> : IDisposable
     [Parameter]
     public string SearchPlaceholder { get; set; } = "Search";
 
+    /// <summary>A page's main list keeps its search (q) and page number (page) in the address (<see cref="UrlQuery"/>).
+    /// Lists inside a page (a campaign's leads, a sequence's enrollments) leave it alone.</summary>
+    [Parameter]
+    public bool InUrl { get; set; }
+
+    [Inject]
+    private NavigationManager Navigation { get; set; } = default!;
+
     public int PageNumber => _pageNumber;
 
     /// <summary>The search text in effect (null when empty), e.g. for "select all matching" beyond this page.</summary>
@@ -67,12 +76,45 @@ public partial class PagedTable<TItem> : IDisposable
         ? ""
         : $"{(_pageNumber - 1) * PageSize + 1}–{(_pageNumber - 1) * PageSize + _page.Items.Count} of {_page.Total}";
 
-    protected override Task OnInitializedAsync() => LoadAsync();
+    protected override Task OnInitializedAsync()
+    {
+        if (InUrl)
+        {
+            (_query, _pageNumber) = FromUrl();
+            Navigation.LocationChanged += OnLocationChanged;
+        }
+        return LoadAsync();
+    }
+
+    private (string? Query, int Page) FromUrl() =>
+        (Navigation.Get("q")?.Trim() is { Length: > 0 } q ? q : null, int.TryParse(Navigation.Get("page"), out var page) && page > 1 ? page : 1);
+
+    /// <summary>A link to this page with another search or page (the menu's link to the bare list, say) shows that.</summary>
+    private void OnLocationChanged(object? sender, LocationChangedEventArgs e)
+    {
+        var (query, page) = FromUrl();
+        if (query == _query && page == _pageNumber) return;
+        (_query, _pageNumber) = (query, page);
+        _ = InvokeAsync(async () =>
+        {
+            await LoadAsync();
+            StateHasChanged();
+        });
+    }
+
+    private void WriteUrl()
+    {
+        if (InUrl) Navigation.Replace(new Dictionary<string, object?> { ["q"] = _query, ["page"] = _pageNumber > 1 ? _pageNumber : null });
+    }
 
     /// <summary>Loads again, e.g. after the parent changed a filter or the data; <paramref name="firstPage"/> resets paging.</summary>
     public Task ReloadAsync(bool firstPage = false)
     {
-        if (firstPage) _pageNumber = 1;
+        if (firstPage && _pageNumber != 1)
+        {
+            _pageNumber = 1;
+            WriteUrl();
+        }
         return LoadAsync();
     }
 
@@ -82,12 +124,14 @@ public partial class PagedTable<TItem> : IDisposable
         if (query == _query) return Task.CompletedTask;
         _query = query;
         _pageNumber = 1;
+        WriteUrl();
         return LoadAsync();
     }
 
     private Task GoToPageAsync(int page)
     {
         _pageNumber = Math.Max(1, page);
+        WriteUrl();
         return LoadAsync();
     }
 
@@ -106,6 +150,7 @@ public partial class PagedTable<TItem> : IDisposable
             if (page.Items.Count == 0 && page.Total > 0 && _pageNumber > 1)
             {
                 _pageNumber = (int)Math.Ceiling(page.Total / (double)PageSize);
+                WriteUrl();
                 page = await Load(new PageRequest(_pageNumber, PageSize, _query), pending.Token);
             }
             if (!pending.IsCancellationRequested) _page = page;
@@ -127,6 +172,7 @@ public partial class PagedTable<TItem> : IDisposable
 
     public void Dispose()
     {
+        if (InUrl) Navigation.LocationChanged -= OnLocationChanged;
         _pending?.Cancel();
         _pending?.Dispose();
     }
