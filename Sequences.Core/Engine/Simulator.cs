@@ -26,11 +26,23 @@ public static class Simulator
 
         EngineContext Context() => new(now, zone, lead, facts, holidays);
 
+        // As the engagement recorder does: a reply stops the enrollment when it arrives, not at the next step.
+        DateTime? StopsAt() => plan.Settings.StopOnReply
+            ? facts.Where(f => f.Type == EngagementType.Replied).Select(f => (DateTime?)f.OccurredAt).Min()
+            : null;
+
         var action = EnrollmentEngine.Enroll(cursor, plan, Context(), startAt, log);
         for (var guard = 0; guard < 10_000; guard++)
         {
             if (action is Wait wait && wait.Until > now)
             {
+                if (StopsAt() is { } replied && replied <= wait.Until && replied <= horizon)
+                {
+                    Flush(log, plan, timeline);
+                    timeline.Add(new TimelineEntry(replied, cursor.CurrentStepId, cursor.CurrentStepOrder, plan.Find(cursor.CurrentStepId)?.StepType,
+                        "stopped", null, "replied"));
+                    return timeline;
+                }
                 if (wait.Until > horizon)
                 {
                     Flush(log, plan, timeline);

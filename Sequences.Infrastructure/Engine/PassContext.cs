@@ -19,17 +19,43 @@ public sealed record PassResult(int Processed, int EmailsSent, int Failed, long 
     public static PassResult Empty(DateTime at) => new(0, 0, 0, 0, at);
 }
 
+/// <summary>A pass's totals, and each tenant's share of them: an all-tenant pass shows each tenant only its own.</summary>
 internal sealed class PassCounters
 {
-    private int _processed;
-    private int _sent;
-    private int _failed;
+    private readonly Tally _all = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, Tally> _tenants = new();
 
-    public int Processed => _processed;
-    public int Sent => _sent;
-    public int Failed => _failed;
+    public int Processed => _all.Processed;
+    public int Sent => _all.Sent;
+    public int Failed => _all.Failed;
 
-    public void AddProcessed(int n) => Interlocked.Add(ref _processed, n);
-    public void AddSent() => Interlocked.Increment(ref _sent);
-    public void AddFailed() => Interlocked.Increment(ref _failed);
+    public IEnumerable<(Guid TenantId, int Processed, int Sent, int Failed)> ByTenant =>
+        _tenants.Select(t => (t.Key, t.Value.Processed, t.Value.Sent, t.Value.Failed));
+
+    public void AddProcessed(Guid tenantId, int n)
+    {
+        Interlocked.Add(ref _all.Processed, n);
+        Interlocked.Add(ref Of(tenantId).Processed, n);
+    }
+
+    public void AddSent(Guid tenantId)
+    {
+        Interlocked.Increment(ref _all.Sent);
+        Interlocked.Increment(ref Of(tenantId).Sent);
+    }
+
+    public void AddFailed(Guid tenantId)
+    {
+        Interlocked.Increment(ref _all.Failed);
+        Interlocked.Increment(ref Of(tenantId).Failed);
+    }
+
+    private Tally Of(Guid tenantId) => _tenants.GetOrAdd(tenantId, _ => new Tally());
+
+    private sealed class Tally
+    {
+        public int Processed;
+        public int Sent;
+        public int Failed;
+    }
 }

@@ -57,7 +57,7 @@ internal sealed class PassWorker(
         var batch = await BatchData.LoadAsync(db, ids, owner, ct);
         foreach (var chunk in batch.States.Chunk(SendChunk))
             await ProcessChunkAsync(db, batch, chunk, ct);
-        counters.AddProcessed(batch.States.Count);
+        foreach (var tenant in batch.States.GroupBy(s => s.TenantId)) counters.AddProcessed(tenant.Key, tenant.Count());
         await SaveFencedAsync(db, ct);
     }
 
@@ -299,7 +299,7 @@ internal sealed class PassWorker(
                 message.LastError = null;
                 _rows.Sent(message, now);
                 state.EmailsSent++;
-                counters.AddSent();
+                counters.AddSent(state.TenantId);
                 facts.Add(new EngagementFact(EngagementType.Sent, step.Id, now));
                 _rows.Add(new EngagementEvent
                 {
@@ -339,7 +339,7 @@ internal sealed class PassWorker(
         message.LastError = error.Length > 2000 ? error[..2000] : error;
         message.LeaseOwner = null;
         message.LeaseUntil = null;
-        counters.AddFailed();
+        counters.AddFailed(state.TenantId);
         _rows.Add(EnrollmentMapping.Log(state, "email_failed", now, step, LogResult.Failed, error));
         if (runtime.Sequence.Settings.OnSendFailure == SendFailurePolicy.Stop)
         {

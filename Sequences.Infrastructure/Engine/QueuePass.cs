@@ -83,6 +83,9 @@ public sealed class QueuePass(
 
         var result = new PassResult(counters.Processed, counters.Sent, counters.Failed, watch.ElapsedMilliseconds, startedAt);
         await history.RecordAsync(result, tenantId, ct);
+        if (tenantId is null)
+            foreach (var share in counters.ByTenant)
+                await history.RecordAsync(result with { Processed = share.Processed, EmailsSent = share.Sent, Failed = share.Failed }, share.TenantId, ct);
         metrics.PassCompleted(result.Processed, result.EmailsSent, result.Failed, watch.Elapsed);
         activity?.SetTag("sequences.processed", result.Processed).SetTag("sequences.emails_sent", result.EmailsSent).SetTag("sequences.failed", result.Failed);
         await probe.MeasureAsync(ct);

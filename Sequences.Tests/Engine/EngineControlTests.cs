@@ -343,7 +343,7 @@ public abstract class EngineControlTests(SequencesApp app) : EngineTestBase(app)
             events = new[] { new { type = "replied", after_step_id = intro, after_hours = 5 } },
         }));
         replied["timeline"]!.AsArray().Count(e => e!["action"]!.GetValue<string>() == "email_sent").Should().Be(1);
-        replied["timeline"]!.AsArray().Last()!["reason"]!.GetValue<string>().Should().Be("if_replied");
+        replied["timeline"]!.AsArray().Last()!["reason"]!.GetValue<string>().Should().Be("replied", "a reply stops the sequence when it arrives");
 
         App.Smtp.Messages.Count.Should().Be(before);
         (await DbAsync(db => db.LeadSequenceStates.CountAsync(s => s.SequenceId == Id(sequence)))).Should().Be(0);
@@ -369,6 +369,23 @@ public abstract class EngineControlTests(SequencesApp app) : EngineTestBase(app)
         after["due"]!.GetValue<int>().Should().Be(0);
         after["last_pass"]!["emails_sent"]!.GetValue<int>().Should().Be(pass["emails_sent"]!.GetValue<int>());
         (await JsonAsync(await B.GetAsync("/api/sequences/queue-status")))["scheduled"]!.GetValue<int>().Should().Be(0, "tenant B has nothing queued");
+    }
+
+    [Fact]
+    public async Task After_the_schedulers_pass_over_every_tenant_each_tenant_sees_only_its_own_figures()
+    {
+        var sequence = await StartedSequenceAsync(null, new { step_type = "email", subject_line = "Q", body_text = "b" });
+        await EnrollAsync(A, await LeadAsync(A), Id(sequence));
+
+        var pass = await App.Services.GetRequiredService<QueuePass>().RunAsync(null);
+
+        pass.EmailsSent.Should().BeGreaterThanOrEqualTo(1);
+        var mine = (await JsonAsync(await A.GetAsync("/api/sequences/queue-status")))["last_pass"]!;
+        var theirs = (await JsonAsync(await B.GetAsync("/api/sequences/queue-status")))["last_pass"]!;
+        mine["emails_sent"]!.GetValue<int>().Should().BeGreaterThanOrEqualTo(1);
+        theirs["started_at"]!.GetValue<DateTime>().Should().Be(mine["started_at"]!.GetValue<DateTime>(), "both were covered by the same pass");
+        (theirs["processed"]!.GetValue<int>(), theirs["emails_sent"]!.GetValue<int>(), theirs["failed"]!.GetValue<int>())
+            .Should().Be((0, 0, 0), "tenant B had nothing due and must not see tenant A's volume");
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Sequences.Core.Common;
+using Sequences.Core.Engine;
 using Sequences.Core.Leads;
 using Sequences.Core.Mail;
 using Sequences.Core.Sequences;
@@ -90,12 +91,17 @@ public sealed class SequencePreviewServiceTests(SqliteApp app) : IClassFixture<S
             new DateTime(2026, 6, 1, 9, 0, 0), new DateTime(2026, 6, 3, 10, 0, 0));
         sends.Select(e => e.At).Should().Equal(new DateTime(2026, 6, 1, 13, 0, 0, DateTimeKind.Utc), new DateTime(2026, 6, 3, 14, 0, 0, DateTimeKind.Utc));
 
-        var replied = await AsAdminAsync(s => s.SimulateAsync(Document(),
-            new SimulationRequest("America/New_York", start, [new SimulationEventInput("replied", Intro, 5)])));
+        SimulationEventInput[] reply = [new SimulationEventInput("replied", Intro, 5)];
+        var replied = await AsAdminAsync(s => s.SimulateAsync(Document(), new SimulationRequest("America/New_York", start, reply)));
         replied.Timeline.Count(e => e.Action == "email_sent").Should().Be(1);
-        // if_replied routes "stop" on true: the enrollment completes with the condition as its reason.
-        replied.Timeline[^1].Action.Should().Be("completed");
-        replied.Timeline[^1].Reason.Should().Be("if_replied");
+        // Replies stop sequences by default: the enrollment stops when the reply arrives, as the engine's does.
+        replied.Timeline[^1].Should().Match<TimelineEntry>(e => e.Action == "stopped" && e.Reason == "replied" && e.At == sends[0].At.AddHours(5));
+
+        var routed = await AsAdminAsync(s => s.SimulateAsync(Document() with { Settings = new SequenceSettings { StopOnReply = false } },
+            new SimulationRequest("America/New_York", start, reply)));
+        routed.Timeline.Count(e => e.Action == "email_sent").Should().Be(1);
+        // Where replies do not stop it, if_replied routes "stop" on true: it completes with the condition as its reason.
+        routed.Timeline[^1].Should().Match<TimelineEntry>(e => e.Action == "completed" && e.Reason == "if_replied");
 
         var unknownStep = () => AsAdminAsync(s => s.SimulateAsync(Document(), new SimulationRequest(Events: [new SimulationEventInput("opened", Guid.NewGuid(), 1)])));
         (await unknownStep.Should().ThrowAsync<InputRejectedException>()).Which.Issues.Should().Contain(i => i.Field == "events[0].after_step_id");

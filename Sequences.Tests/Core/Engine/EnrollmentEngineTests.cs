@@ -267,4 +267,21 @@ public sealed class EnrollmentEngineTests
         silent.Last().Should().Match<TimelineEntry>(e => e.Action == "completed" && e.Reason == "if_opened");
         opener.Single(e => e.StepId == followUp.Id && e.Action == "email_sent").At.Should().Be(Times.Utc("2026-06-03T10:00"));
     }
+
+    [Fact]
+    public void In_the_simulator_a_reply_stops_the_sequence_when_it_arrives_unless_replies_do_not_stop_it()
+    {
+        var intro = Email(1);
+        var followUp = Email(2, delayDays: 2);
+        var monday = Times.Utc("2026-06-01T10:00");
+        SimulatedEvent[] reply = [new SimulatedEvent(EngagementType.Replied, intro.Id, 5)];
+
+        var stopping = Simulator.Run(new SequencePlan(Guid.NewGuid(), [intro, followUp], new SequenceSettings()), London, monday, reply, 30);
+        var going = Simulator.Run(new SequencePlan(Guid.NewGuid(), [intro, followUp], new SequenceSettings { StopOnReply = false }), London, monday, reply, 30);
+
+        stopping.Where(e => e.Action == "email_sent").Select(e => e.StepId).Should().Equal(intro.Id);
+        stopping.Last().Should().Match<TimelineEntry>(e => e.Action == "stopped" && e.Reason == "replied" && e.At == monday.AddHours(5));
+        going.Where(e => e.Action == "email_sent").Select(e => e.StepId).Should().Equal(intro.Id, followUp.Id);
+        going.Last().Action.Should().Be("completed");
+    }
 }
