@@ -48,10 +48,15 @@ public sealed class CampaignService(IDbContextFactory<SequencesDbContext> contex
     {
         var issues = Validate(input);
         await using var db = await contexts.CreateDbContextAsync(ct);
-        if (input.SequenceId is { } sequenceId && !await db.Sequences.AnyAsync(s => s.Id == sequenceId, ct))
-            issues.Add(ValidationIssue.Error("sequence_id", "unknown_sequence", $"Sequence {sequenceId} does not exist."));
+        var status = input.SequenceId is { } sequenceId
+            ? await db.Sequences.Where(s => s.Id == sequenceId).Select(s => (Core.Sequences.SequenceStatus?)s.Status).FirstOrDefaultAsync(ct)
+            : null;
+        if (input.SequenceId is { } unknown && status is null)
+            issues.Add(ValidationIssue.Error("sequence_id", "unknown_sequence", $"Sequence {unknown} does not exist."));
         await CheckNameFreeAsync(db, input.Name, null, issues, ct);
         if (issues.Count > 0) throw new InputRejectedException(issues);
+        // As assign-sequence: otherwise the campaign would look wired up and enroll nobody.
+        if (status == Core.Sequences.SequenceStatus.Archived) throw new ConflictException("An archived sequence takes no new leads.");
 
         var campaign = new Campaign { Name = input.Name!.Trim(), Description = DescriptionOf(input) };
         db.Campaigns.Add(campaign);

@@ -4,6 +4,7 @@ using Sequences.Core.Engine;
 using Sequences.Core.Sequences;
 using Sequences.Core.Templates;
 using Sequences.Core.Tenants;
+using Sequences.Infrastructure.Analytics;
 using Sequences.Infrastructure.Persistence;
 
 namespace Sequences.Infrastructure.Sequences;
@@ -45,7 +46,7 @@ public sealed class SequenceService(IDbContextFactory<SequencesDbContext> contex
             .ToListAsync(ct);
         var items = rows.Select(r => new SequenceSummary(
             r.Id, r.Name, r.Description, r.Status, r.StepsCount, r.Enrolled, r.Active, r.Sent, r.Replied,
-            r.Enrolled == 0 ? 0 : Math.Round((double)r.Replied / r.Enrolled, 4), r.CreatedAt, r.UpdatedAt, r.UserId, r.OwnerName)).ToList();
+            new Metrics(r.Sent, 0, 0, r.Replied, 0, 0).ReplyRate, r.CreatedAt, r.UpdatedAt, r.UserId, r.OwnerName)).ToList();
         return new Page<SequenceSummary>(items, total, request.Page, request.PageSize);
     }
 

@@ -226,6 +226,15 @@ public abstract class DeliverabilityTests(SequencesApp app) : EngineTestBase(app
         empty["totals"]!["sent"]!.GetValue<int>().Should().Be(0);
         await ExpectProblemAsync(await A.GetAsync($"/api/sequences/{Id(sequence)}/analytics?from=yesterday"), HttpStatusCode.BadRequest, "from");
         (await B.GetAsync($"/api/sequences/{Id(sequence)}/analytics")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+
+        // A lead enrolled but not mailed yet changes no rate: the sequences list gives the reply rate the analytics give.
+        await EnrollAsync(A, await LeadAsync(A), Id(sequence));
+        var replyRate = (await JsonAsync(await A.GetAsync($"/api/sequences/{Id(sequence)}/analytics")))["totals"]!["reply_rate"]!.GetValue<double>();
+        replyRate.Should().Be(Math.Round(1 / 6.0, 4));
+        var listed = (await JsonAsync(await A.GetAsync($"/api/sequences?q={Uri.EscapeDataString(sequence["name"]!.GetValue<string>())}&page_size=100")))["items"]!.AsArray()
+            .Single(i => i!["id"]!.GetValue<string>() == Id(sequence).ToString())!;
+        listed["reply_rate"]!.GetValue<double>().Should().Be(replyRate);
+        await ProcessAsync(); // the shared app's later tests find no lead of this one due
     }
 
     private Task Record(TestLead lead, EngagementType type, Guid? messageId) =>

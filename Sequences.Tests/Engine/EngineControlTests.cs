@@ -34,6 +34,9 @@ public abstract class EngineControlTests(SequencesApp app) : EngineTestBase(app)
         await ExpectProblemAsync(await A.DeleteAsync($"/api/sequences/{Id(sequence)}"), HttpStatusCode.Conflict);
         (await JsonAsync(await A.PostAsync($"/api/sequences/{Id(sequence)}/archive", null)))["status"]!.GetValue<string>().Should().Be("archived");
         await ExpectProblemAsync(await A.PostJsonAsync($"/api/leads/{(await LeadAsync(A)).Id}/assign-sequence", new { sequence_id = Id(sequence) }), HttpStatusCode.Conflict);
+        var name = $"Archived {Guid.NewGuid():N}"[..17];
+        await ExpectProblemAsync(await A.PostJsonAsync("/api/campaigns", new { name, sequence_id = Id(sequence) }), HttpStatusCode.Conflict);
+        (await JsonAsync(await A.GetAsync($"/api/campaigns?q={name}")))["total"]!.GetValue<int>().Should().Be(0, "a refused campaign is not stored");
     }
 
     [Fact]
