@@ -9,6 +9,8 @@ public sealed class Tenant
     /// <summary>IANA zone used when neither the lead nor the sequence names one.</summary>
     public string? DefaultTimezone { get; set; }
     /// <summary>Secret for signing webhook action bodies.</summary>
-    public string WebhookSecret { get; set; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+    public string WebhookSecret { get; set; } = NewWebhookSecret();
     public DateTime CreatedAt { get; set; }
+
+    public static string NewWebhookSecret() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 }

@@ -31,5 +31,25 @@ public sealed class TenantSettingsService(IDbContextFactory<SequencesDbContext> 
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>The key webhook receivers check <c>X-Sequences-Signature</c> with (HMAC-SHA256 of the body).</summary>
+    public async Task<string> GetWebhookSecretAsync(CancellationToken ct = default)
+    {
+        var id = Require();
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Tenants.AsNoTracking().Where(t => t.Id == id).Select(t => t.WebhookSecret).FirstOrDefaultAsync(ct)
+               ?? throw new NotFoundException("Tenant", id);
+    }
+
+    /// <summary>A new secret, for when the old one leaked; webhooks from the next queue pass on are signed with it.</summary>
+    public async Task<string> RotateWebhookSecretAsync(CancellationToken ct = default)
+    {
+        var id = Require();
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var row = await db.Tenants.FirstOrDefaultAsync(t => t.Id == id, ct) ?? throw new NotFoundException("Tenant", id);
+        row.WebhookSecret = Tenant.NewWebhookSecret();
+        await db.SaveChangesAsync(ct);
+        return row.WebhookSecret;
+    }
+
     private Guid Require() => tenant.TenantId ?? throw new InvalidOperationException("No tenant is set for this operation.");
 }

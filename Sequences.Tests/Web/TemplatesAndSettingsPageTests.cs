@@ -159,6 +159,29 @@ public sealed class TemplatesAndSettingsPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_webhook_signing_secret_is_shown_on_request_and_can_be_replaced()
+    {
+        Task<string> SecretOf(Guid tenant) => _seed.QueryAsync(tenant, db => db.Tenants.Where(t => t.Id == tenant).Select(t => t.WebhookSecret).SingleAsync());
+        var original = await SecretOf(_context.TenantA);
+        var theirs = await SecretOf(_context.TenantB);
+        var page = _context.Bunit.Render<WorkspacePanel>();
+
+        page.WaitForAssertion(() => page.Find("input[data-testid=settings-webhook-secret]").GetAttribute("value").Should().Be(original), Wait);
+        page.Find("input[data-testid=settings-webhook-secret]").GetAttribute("type").Should().Be("password", "it shows only when asked");
+        page.Find("[data-testid=settings-webhook-secret] ~ * button, .mud-input-adornment button").Click();
+        page.Find("input[data-testid=settings-webhook-secret]").GetAttribute("type").Should().Be("text");
+
+        page.Find("[data-testid=settings-webhook-rotate]").Click();
+        _dialogs.WaitForAssertion(() => _dialogs.Markup.Should().Contain("Replace the signing secret?"), Wait);
+        _dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Replace").Click();
+
+        await EventuallyAsync(async () => (await SecretOf(_context.TenantA)).Should().NotBe(original));
+        var replaced = await SecretOf(_context.TenantA);
+        page.WaitForAssertion(() => page.Find("input[data-testid=settings-webhook-secret]").GetAttribute("value").Should().Be(replaced), Wait);
+        (await SecretOf(_context.TenantB)).Should().Be(theirs, "another workspace keeps its own");
+    }
+
+    [Fact]
     public async Task Blocked_addresses_are_listed_blocked_by_hand_and_released_after_asking()
     {
         var lead = await _seed.LeadAsync(_context.TenantA, "left@example.com");
