@@ -10,9 +10,9 @@ namespace Sequences.Infrastructure.Engine;
 public sealed class EmailComposer(LiquidTemplates templates)
 {
     internal OutgoingEmail Compose(SequenceStep step, SequenceStepVariant? variant, Lead lead, SequenceRuntime runtime,
-        string? campaignName, string idempotencyKey, string? unsubscribeUrl)
+        string? campaignName, string idempotencyKey, UnsubscribeLinks? unsubscribe)
     {
-        var model = TemplateModel.For(lead, runtime.OwnerName, runtime.OwnerEmail, campaignName, unsubscribeUrl);
+        var model = TemplateModel.For(lead, runtime.OwnerName, runtime.OwnerEmail, campaignName, unsubscribe?.Url);
         var subject = Pick(variant?.SubjectLine, step.SubjectLine);
         var html = Pick(variant?.BodyHtml, step.BodyHtml);
         var text = Pick(variant?.BodyText, step.BodyText);
@@ -22,7 +22,8 @@ public sealed class EmailComposer(LiquidTemplates templates)
             html is null ? null : templates.Render(html, model, encodeHtml: true),
             text is null ? null : templates.Render(text, model),
             idempotencyKey,
-            unsubscribeUrl);
+            unsubscribe?.Url,
+            unsubscribe?.Mailto);
     }
 
     private static string? Pick(string? variant, string? step) => string.IsNullOrWhiteSpace(variant) ? step : variant;

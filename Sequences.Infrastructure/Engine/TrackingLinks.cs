@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using Sequences.Infrastructure.Mail;
 using Sequences.Infrastructure.Tracking;
 
 namespace Sequences.Infrastructure.Engine;
@@ -11,9 +13,17 @@ public sealed class PublicBaseUrl
     public string Value => Fallback ?? "http://localhost:5080";
 }
 
+/// <summary>The two ways a message offers to unsubscribe: the one-click URL, and a mailto when one is configured.</summary>
+public sealed record UnsubscribeLinks(string Url, string? Mailto);
+
 /// <summary>Signed links the engine puts into a message (unsubscribe now; pixel and clicks with tracking).</summary>
-public sealed class TrackingLinks(TrackingTokens tokens, TrackingUrls urls, PublicBaseUrl baseUrl)
+public sealed class TrackingLinks(TrackingTokens tokens, TrackingUrls urls, PublicBaseUrl baseUrl, IOptions<MailOptions> mail)
 {
-    public string UnsubscribeUrl(Guid tenantId, Guid messageId, Guid leadId) =>
-        urls.Unsubscribe(tokens.Create(new TrackingPayload(TrackingKind.Unsubscribe, tenantId, messageId, leadId)), baseUrl.Value);
+    public UnsubscribeLinks Unsubscribe(Guid tenantId, Guid messageId, Guid leadId)
+    {
+        var token = tokens.Create(new TrackingPayload(TrackingKind.Unsubscribe, tenantId, messageId, leadId));
+        var address = mail.Value.UnsubscribeMailto?.Trim();
+        return new UnsubscribeLinks(urls.Unsubscribe(token, baseUrl.Value),
+            string.IsNullOrEmpty(address) ? null : $"mailto:{address}?subject={Uri.EscapeDataString(UnsubscribeSubject.For(token))}");
+    }
 }

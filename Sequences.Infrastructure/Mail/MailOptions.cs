@@ -16,6 +16,10 @@ public sealed class MailOptions
 
     public string DefaultFrom { get; set; } = "sequences@localhost";
 
+    /// <summary>An address whose mail reaches the app (a provider's inbound route to the inbound webhook, or a mailbox the
+    /// app polls): offered as the List-Unsubscribe mailto, with the message's signed unsubscribe token in the subject.</summary>
+    public string? UnsubscribeMailto { get; set; }
+
     public SmtpOptions Smtp { get; set; } = new();
 }
 

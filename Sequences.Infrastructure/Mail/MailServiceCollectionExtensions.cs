@@ -16,7 +16,10 @@ public static class MailServiceCollectionExtensions
     public static IServiceCollection AddSequencesMail(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<MailOptions>().Bind(configuration.GetSection(MailOptions.Section));
+        services.AddOptions<MailOptions>().Bind(configuration.GetSection(MailOptions.Section))
+            .Validate(o => string.IsNullOrWhiteSpace(o.UnsubscribeMailto) || Core.Leads.EmailAddresses.IsValid(o.UnsubscribeMailto.Trim()),
+                "Email:UnsubscribeMailto must be an email address.")
+            .ValidateOnStart();
         services.AddOptions<TrackingOptions>().Bind(configuration.GetSection(TrackingOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
 

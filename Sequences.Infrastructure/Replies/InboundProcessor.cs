@@ -5,11 +5,12 @@ using Sequences.Core.Common;
 using Sequences.Core.Tracking;
 using Sequences.Infrastructure.Engine;
 using Sequences.Infrastructure.Persistence;
+using Sequences.Infrastructure.Tracking;
 
 namespace Sequences.Infrastructure.Replies;
 
 /// <summary>What processing one inbound mail did (the webhook's answer; the poller's counts).</summary>
-public enum InboundRecorded { None, Replied, OutOfOffice, Bounced, SoftBounced }
+public enum InboundRecorded { None, Replied, OutOfOffice, Bounced, SoftBounced, Unsubscribed }
 
 public sealed record InboundOutcome(
     bool Matched, InboundRecorded Recorded, Guid? LeadId, Guid? OutboundMessageId, InboundKind Kind, string? MatchedBy, bool Duplicate = false)
@@ -23,7 +24,7 @@ public sealed record InboundOutcome(
 /// </summary>
 public sealed class InboundProcessor(
     IDbContextFactory<SequencesDbContext> contexts, ReplyMatcher matcher, EngagementRecorder recorder, ILogger<InboundProcessor> logger,
-    OutOfOfficeHold outOfOffice, CompanyReplyStop companyStop)
+    OutOfOfficeHold outOfOffice, CompanyReplyStop companyStop, TrackingTokens tokens)
 {
     public const string InboundMessageIdKey = "inbound_message_id";
 
@@ -35,6 +36,7 @@ public sealed class InboundProcessor(
 
     public async Task<InboundOutcome> ProcessAsync(Guid tenantId, InboundMail mail, CancellationToken ct = default)
     {
+        if (await UnsubscribeAsync(tenantId, mail, ct) is { } unsubscribed) return unsubscribed;
         var classification = InboundMailClassifier.Classify(mail);
         if (classification.Kind == InboundKind.Ignore)
         {
@@ -90,6 +92,28 @@ public sealed class InboundProcessor(
             return InboundOutcome.Unmatched(classification.Kind);
         }
         return new InboundOutcome(true, Recorded(type), match.LeadId, match.OutboundMessageId, classification.Kind, match.MatchedBy);
+    }
+
+    /// <summary>A mail client's List-Unsubscribe mailto: the subject carries the message's signed token, which is the
+    /// consent, as the one-click URL's is. A token of another tenant, or forged, makes it an ordinary mail.</summary>
+    private async Task<InboundOutcome?> UnsubscribeAsync(Guid tenantId, InboundMail mail, CancellationToken ct)
+    {
+        if (UnsubscribeSubject.TokenIn(mail.Subject) is not { } token || !tokens.TryRead(token, out var payload)
+            || payload.Kind != TrackingKind.Unsubscribe || payload.TenantId != tenantId)
+            return null;
+        var metadata = new Dictionary<string, string> { ["source"] = mail.Source == InboundSource.Imap ? "imap" : "webhook", ["via"] = "mailto" };
+        if (mail.MessageId is { } id) metadata[InboundMessageIdKey] = id;
+        try
+        {
+            await recorder.RecordAsync(new EngagementInput(tenantId, payload.LeadId, EngagementType.Unsubscribed, payload.OutboundMessageId, Metadata: metadata), ct);
+        }
+        catch (NotFoundException)
+        {
+            // The lead was erased since: there is nobody left to mail.
+            return InboundOutcome.Unmatched(InboundKind.Reply);
+        }
+        logger.LogInformation("Inbound mail {MessageId} asked to unsubscribe lead {LeadId} (List-Unsubscribe mailto)", mail.MessageId, payload.LeadId);
+        return new InboundOutcome(true, InboundRecorded.Unsubscribed, payload.LeadId, payload.OutboundMessageId, InboundKind.Reply, "unsubscribe_token");
     }
 
     private async Task<bool> IsOurOwnAsync(Guid tenantId, InboundMail mail, CancellationToken ct)

@@ -224,6 +224,32 @@ public abstract class InboundWebhookTests(SequencesApp app) : EngineTestBase(app
         var response = await anonymous.PostJsonAsync(Url, new { type = "reply", from = "a@example.com" });
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
     }
+
+    [Fact]
+    public async Task A_mail_clients_unsubscribe_mail_with_the_signed_token_unsubscribes_and_a_forged_or_foreign_one_does_not()
+    {
+        var (lead, sequence, message) = await MailedLeadAsync();
+        var header = MailsTo(lead).Single().Headers["List-Unsubscribe"] ?? "";
+        var token = System.Text.RegularExpressions.Regex.Match(header, "/u/([A-Za-z0-9_-]+)>").Groups[1].Value;
+        token.Should().NotBeEmpty(header);
+        object Mail(string subject) => new
+        {
+            type = "reply", from = "someone-else@example.net", to = "unsubscribe@tenant-a.test", subject, message_id = NewId(), text = "",
+            headers = new Dictionary<string, string>(),
+        };
+
+        var forged = token[..^2] + (token[^2] == 'A' ? "B" : "A") + token[^1];
+        ShouldBe(await PostAsync(Mail($"unsubscribe {forged}")), matched: false, "none");
+        ShouldBe(await PostAsync(Mail($"unsubscribe {token}"), B), matched: false, "none");
+        (await StateAsync(lead, sequence))["status"]!.GetValue<string>().Should().Be("active", "neither a forged token nor another workspace's call unsubscribes");
+
+        ShouldBe(await PostAsync(Mail($"Fwd: Unsubscribe {token}")), matched: true, "unsubscribed", lead.Id, message.Id);
+
+        var state = await StateAsync(lead, sequence);
+        (state["status"]!.GetValue<string>(), state["stopped_reason"]!.GetValue<string>()).Should().Be(("stopped", "unsubscribed"));
+        (await DbAsync(db => db.Suppressions.CountAsync(s => s.Email == lead.Email && s.Reason == "unsubscribed"))).Should().Be(1);
+        (await EventsAsync(lead.Id)).Should().ContainSingle(e => e.Type == EngagementType.Unsubscribed).Which.Metadata.Should().Contain("via", "mailto");
+    }
 }
 
 [Collection(SqliteCollection.Name)]
