@@ -119,11 +119,19 @@ public abstract class SequencesApiTests(SequencesApp app) : ApiTestBase(app)
         var deleted = await A.DeleteAsync($"/api/sequences/{id}/steps/{ids[0]}");
         await ExpectAsync(deleted, HttpStatusCode.NoContent);
 
-        var list = JsonNode.Parse(await A.GetStringAsync($"/api/sequences/{id}/steps"))!.AsArray();
+        var list = JsonNode.Parse(await A.GetStringAsync($"/api/sequences/{id}/steps"))!["items"]!.AsArray();
         list.Select(s => s!["step_order"]!.GetValue<int>()).Should().Equal(1, 2, 3);
         list.Select(s => Id(s!)).Should().Equal(Id(addedStep), ids[1], ids[2]);
         list[2]!["subject_line"]!.GetValue<string>().Should().Be("Third, edited");
         (await JsonAsync(await A.GetAsync($"/api/sequences/{id}")))["steps_count"]!.GetValue<int>().Should().Be(3);
+
+        // The list shape every list endpoint has: paged, and q searches names and subjects.
+        var second = await JsonAsync(await A.GetAsync($"/api/sequences/{id}/steps?page=2&page_size=2"));
+        (second["total"]!.GetValue<int>(), second["page"]!.GetValue<int>(), second["page_size"]!.GetValue<int>()).Should().Be((3, 2, 2));
+        second["items"]!.AsArray().Select(s => Id(s!)).Should().Equal(ids[2]);
+        var found = await JsonAsync(await A.GetAsync($"/api/sequences/{id}/steps?q=EDITED"));
+        found["items"]!.AsArray().Select(s => Id(s!)).Should().Equal(ids[2]);
+        await ExpectProblemAsync(await A.GetAsync($"/api/sequences/{id}/steps?page_size=0"), HttpStatusCode.BadRequest, "page_size");
     }
 
     [Fact]
@@ -136,7 +144,7 @@ public abstract class SequencesApiTests(SequencesApp app) : ApiTestBase(app)
         var response = await A.PostJsonAsync($"/api/sequences/{id}/steps/reorder", new { step_ids = new[] { ids[2], ids[0], ids[1] } });
         await ExpectAsync(response, HttpStatusCode.OK);
 
-        var list = JsonNode.Parse(await A.GetStringAsync($"/api/sequences/{id}/steps"))!.AsArray();
+        var list = JsonNode.Parse(await A.GetStringAsync($"/api/sequences/{id}/steps"))!["items"]!.AsArray();
         list.Select(s => Id(s!)).Should().Equal(ids[2], ids[0], ids[1]);
         list.Select(s => s!["step_order"]!.GetValue<int>()).Should().Equal(1, 2, 3);
     }
@@ -169,7 +177,7 @@ public abstract class SequencesApiTests(SequencesApp app) : ApiTestBase(app)
 
         await ExpectProblemAsync(await A.PostJsonAsync($"/api/sequences/{id}/steps/reorder", body), HttpStatusCode.BadRequest, field);
 
-        var list = JsonNode.Parse(await A.GetStringAsync($"/api/sequences/{id}/steps"))!.AsArray();
+        var list = JsonNode.Parse(await A.GetStringAsync($"/api/sequences/{id}/steps"))!["items"]!.AsArray();
         list.Select(s => Id(s!)).Should().Equal(ids);
     }
 

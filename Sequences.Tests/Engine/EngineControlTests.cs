@@ -230,7 +230,7 @@ public abstract class EngineControlTests(SequencesApp app) : EngineTestBase(app)
 
         var later = await LeadAsync(A, title: "VP Ops", tags: ["trial"]);
         (await JsonAsync(await A.PostJsonAsync($"/api/campaigns/{cid}/leads", new { lead_ids = new[] { later.Id } })))["enrolled"]!.GetValue<int>().Should().Be(1);
-        var listed = JsonNode.Parse(await A.GetStringAsync($"/api/campaigns/{cid}/sequences"))!.AsArray();
+        var listed = JsonNode.Parse(await A.GetStringAsync($"/api/campaigns/{cid}/sequences"))!["items"]!.AsArray();
         listed.Should().ContainSingle();
 
         await ExpectAsync(await A.DeleteAsync($"/api/campaigns/{cid}/sequences/{Id(sequence)}"), HttpStatusCode.NoContent);

@@ -47,7 +47,7 @@ public abstract class VersionedSequenceTests(SequencesApp app) : EngineTestBase(
         edited["draft_version"]!.GetValue<int>().Should().Be(2);
         Steps(edited).Select(s => s!["subject_line"]!.GetValue<string>()).Should().Equal("First", "Second, rewritten");
         Steps(edited).Select(s => s!["source_step_id"]!.GetValue<string>()).Should().Equal(live.Select(s => s!["id"]!.GetValue<string>()));
-        var versions = JsonNode.Parse(await A.GetStringAsync($"/api/sequences/{sequence}/versions"))!.AsArray();
+        var versions = JsonNode.Parse(await A.GetStringAsync($"/api/sequences/{sequence}/versions"))!["items"]!.AsArray();
         versions.Select(v => (v!["version"]!.GetValue<int>(), v["state"]!.GetValue<string>(), v["in_flight"]!.GetValue<int>()))
             .Should().Equal((2, "draft", 0), (1, "live", 1));
 
@@ -114,7 +114,7 @@ public abstract class VersionedSequenceTests(SequencesApp app) : EngineTestBase(
         var result = await JsonAsync(await A.PostJsonAsync($"/api/sequences/{sequence}/publish", new { mapping }));
 
         result["leads_draining"]!.GetValue<int>().Should().Be(1);
-        var versions = JsonNode.Parse(await A.GetStringAsync($"/api/sequences/{sequence}/versions"))!.AsArray();
+        var versions = JsonNode.Parse(await A.GetStringAsync($"/api/sequences/{sequence}/versions"))!["items"]!.AsArray();
         versions.Select(v => (v!["version"]!.GetValue<int>(), v["state"]!.GetValue<string>())).Should().Equal((2, "live"), (1, "draining"));
         var newcomer = await LeadAsync(A);
         await EnrollAsync(A, newcomer, sequence);
@@ -125,7 +125,7 @@ public abstract class VersionedSequenceTests(SequencesApp app) : EngineTestBase(
         MailsTo(lead).Select(m => m.Subject).Should().Equal("First", "Second");
         MailsTo(newcomer).Select(m => m.Subject).Should().Equal("First", "Second, v2");
         (await StateAsync(lead, sequence))["status"]!.GetValue<string>().Should().Be("completed");
-        versions = JsonNode.Parse(await A.GetStringAsync($"/api/sequences/{sequence}/versions"))!.AsArray();
+        versions = JsonNode.Parse(await A.GetStringAsync($"/api/sequences/{sequence}/versions"))!["items"]!.AsArray();
         versions.Single(v => v!["version"]!.GetValue<int>() == 1)!["state"]!.GetValue<string>().Should().Be("retired");
 
         var analytics = await JsonAsync(await A.GetAsync($"/api/sequences/{sequence}/analytics"));
@@ -210,7 +210,7 @@ public abstract class VersionedSequenceTests(SequencesApp app) : EngineTestBase(
         saved["settings"]!["send_window"]!["start"]!.GetValue<string>().Should().Be("08:00");
         Steps(saved).Select(s => s!["id"]!.GetValue<string>()).Should().Equal(live.Select(s => s!["id"]!.GetValue<string>()));
         Steps(saved).Should().OnlyContain(s => s!["position_x"]!.GetValue<double>() == 120.5);
-        JsonNode.Parse(await A.GetStringAsync($"/api/sequences/{sequence}/versions"))!.AsArray().Should().ContainSingle();
+        JsonNode.Parse(await A.GetStringAsync($"/api/sequences/{sequence}/versions"))!["items"]!.AsArray().Should().ContainSingle();
     }
 
     [Fact]

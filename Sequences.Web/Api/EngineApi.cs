@@ -47,8 +47,8 @@ public static class EngineApi
         var campaigns = api.MapGroup("/campaigns").WithTags("Campaigns");
         campaigns.MapPost("/{id:guid}/assign-sequence", async Task<Ok<AssignmentResult>> (Guid id, AssignCampaignSequenceRequest body, CampaignService service, CancellationToken ct) =>
             TypedResults.Ok(await service.AssignSequenceAsync(id, new AssignSequenceInput(body.SequenceId, body.EnrollExisting ?? false, body.Criteria), ct)));
-        campaigns.MapGet("/{id:guid}/sequences", async Task<Ok<IReadOnlyList<AssignmentResult>>> (Guid id, CampaignService service, CancellationToken ct) =>
-            TypedResults.Ok(await service.ListSequencesAsync(id, ct)));
+        campaigns.MapGet("/{id:guid}/sequences", async Task<Ok<ListResponse<AssignmentResult>>> (Guid id, HttpRequest request, CampaignService service, CancellationToken ct) =>
+            TypedResults.Ok(Paging.Slice(await service.ListSequencesAsync(id, ct), request)));
         campaigns.MapDelete("/{id:guid}/sequences/{sequenceId:guid}", async Task<NoContent> (Guid id, Guid sequenceId, CampaignService service, CancellationToken ct) =>
         {
             await service.RemoveSequenceAsync(id, sequenceId, ct);

@@ -16,6 +16,17 @@ public static class Paging
         return new PageRequest(page, size, string.IsNullOrWhiteSpace(q) ? null : q);
     }
 
+    /// <summary>A short list the service returns whole (a sequence's steps or versions), answered in the list shape
+    /// every list endpoint has. <paramref name="text"/> is what <c>q</c> matches (case-insensitive); without it q is ignored.</summary>
+    public static ListResponse<T> Slice<T>(IReadOnlyList<T> all, HttpRequest request, Func<T, string?>? text = null)
+    {
+        var page = Parse(request);
+        var matching = page.Query is { } q && text is not null
+            ? all.Where(item => text(item)?.Contains(q, StringComparison.OrdinalIgnoreCase) == true).ToList()
+            : all;
+        return new ListResponse<T>(matching.Skip(page.Skip).Take(page.PageSize).ToList(), matching.Count, page.Page, page.PageSize);
+    }
+
     private static int ReadInt(HttpRequest request, string name, int fallback, int min, int max, List<ValidationIssue> issues)
     {
         var raw = request.Query[name].ToString();

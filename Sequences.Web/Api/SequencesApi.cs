@@ -80,8 +80,8 @@ public static class SequencesApi
     private static async Task<Ok<SequenceDocument>> Export(Guid id, SequenceService sequences, CancellationToken ct) =>
         TypedResults.Ok(await sequences.ExportAsync(id, ct));
 
-    private static async Task<Ok<IReadOnlyList<VersionSummary>>> ListVersions(Guid id, SequenceVersionService versions, CancellationToken ct) =>
-        TypedResults.Ok(await versions.ListAsync(id, ct));
+    private static async Task<Ok<ListResponse<VersionSummary>>> ListVersions(Guid id, HttpRequest request, SequenceVersionService versions, CancellationToken ct) =>
+        TypedResults.Ok(Paging.Slice(await versions.ListAsync(id, ct), request));
 
     private static async Task<Ok<SequenceResponse>> GetVersion(Guid id, int version, SequenceService sequences, CancellationToken ct) =>
         TypedResults.Ok(SequenceResponse.From(await sequences.GetAsync(id, ct, version)));
@@ -96,8 +96,8 @@ public static class SequencesApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<List<StepResponse>>> ListSteps(Guid id, StepService steps, CancellationToken ct) =>
-        TypedResults.Ok((await steps.ListAsync(id, ct)).Select(StepResponse.From).ToList());
+    private static async Task<Ok<ListResponse<StepResponse>>> ListSteps(Guid id, HttpRequest request, StepService steps, CancellationToken ct) =>
+        TypedResults.Ok(Paging.Slice((await steps.ListAsync(id, ct)).Select(StepResponse.From).ToList(), request, s => $"{s.Name}\n{s.SubjectLine}"));
 
     private static async Task<Ok<StepResponse>> GetStep(Guid id, Guid stepId, StepService steps, CancellationToken ct) =>
         TypedResults.Ok(StepResponse.From(await steps.GetAsync(id, stepId, ct)));
