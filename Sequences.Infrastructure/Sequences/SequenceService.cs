@@ -234,10 +234,17 @@ public sealed class SequenceService(IDbContextFactory<SequencesDbContext> contex
     }
 
     /// <summary>Copies a freshly mapped step's editable fields onto the tracked one, replacing its variants.</summary>
-    internal static void ReplaceFields(SequencesDbContext db, SequenceStep current, SequenceStep desired)
+    internal static void ReplaceFields(SequencesDbContext db, SequenceStep current, SequenceStep desired) =>
+        ReplaceFields(db, current, StepMapper.ToInput(desired));
+
+    /// <summary>Gives a stored step <paramref name="input"/>'s fields; its variants are replaced by new rows.</summary>
+    internal static void ReplaceFields(SequencesDbContext db, SequenceStep current, StepInput input)
     {
         db.SequenceStepVariants.RemoveRange(current.Variants);
-        StepMapper.Apply(current, StepMapper.ToInput(desired));
+        StepMapper.Apply(current, input);
+        // Added by hand: found only through the navigation, and with their ids already set, EF would take the new
+        // variants for stored rows and UPDATE rows that do not exist.
+        db.SequenceStepVariants.AddRange(current.Variants);
     }
 
     private static void Reject(List<ValidationIssue> issues)

@@ -52,8 +52,7 @@ public sealed class StepService(IDbContextFactory<SequencesDbContext> contexts, 
         input = DraftVersions.ToDraftIds([input], sequence.Steps)[0];
         var issues = StepShapeValidator.ValidateStep(input, sequence.Steps.Select(s => s.Id).ToHashSet());
         if (issues.Count > 0) throw new InputRejectedException(issues);
-        db.SequenceStepVariants.RemoveRange(step.Variants);
-        StepMapper.Apply(step, input);
+        SequenceService.ReplaceFields(db, step, input);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return step;

@@ -37,6 +37,42 @@ public abstract class VersionedSequenceTests(SequencesApp app) : EngineTestBase(
     }
 
     [Fact]
+    public async Task A_running_sequence_with_ab_variants_takes_edits_into_its_draft_and_publishes_them()
+    {
+        var sequence = Id(await StartedSequenceAsync(null,
+            new
+            {
+                step_type = "email", subject_line = "Default", body_text = "Hello",
+                variants = new object[] { new { variant = "A", subject_line = "Subject A", weight = 1 }, new { variant = "B", subject_line = "Subject B", weight = 1 } },
+            },
+            Mail("Second", delayDays: 2)));
+        var current = await JsonAsync(await A.GetAsync($"/api/sequences/{sequence}"));
+        var steps = Steps(current).Select(s => (object)new
+        {
+            id = s!["id"]!.GetValue<string>(), step_type = "email", body_text = "Hello", delay_days = s["delay_days"]!.GetValue<int>(),
+            subject_line = s["step_order"]!.GetValue<int>() == 2 ? "Second, rewritten" : s["subject_line"]!.GetValue<string>(),
+            variants = s["variants"]!.AsArray().Select(v => new
+            {
+                variant = v!["variant"]!.GetValue<string>(), subject_line = v["subject_line"]!.GetValue<string>() + " (edited)", weight = v["weight"]!.GetValue<int>(),
+            }).ToArray(),
+        }).ToList();
+
+        var saved = await A.PutJsonAsync($"/api/sequences/{sequence}", new { name = current["name"]!.GetValue<string>(), settings = AlwaysOpen, steps });
+        await ExpectAsync(saved, HttpStatusCode.OK);
+        var again = await A.PutJsonAsync($"/api/sequences/{sequence}", new { name = current["name"]!.GetValue<string>(), settings = AlwaysOpen, steps });
+        await ExpectAsync(again, HttpStatusCode.OK);
+
+        var draft = await JsonAsync(again);
+        draft["draft_version"]!.GetValue<int>().Should().Be(2);
+        Steps(draft)[0]!["variants"]!.AsArray().Select(v => v!["subject_line"]!.GetValue<string>()).Should().Equal("Subject A (edited)", "Subject B (edited)");
+        await ExpectAsync(await A.PostJsonAsync($"/api/sequences/{sequence}/publish", new { }), HttpStatusCode.OK);
+        var lead = await LeadAsync(A);
+        await EnrollAsync(A, lead, sequence);
+        await ProcessAsync();
+        MailsTo(lead).Single().Subject.Should().EndWith("(edited)");
+    }
+
+    [Fact]
     public async Task Editing_a_running_sequence_makes_a_draft_and_the_running_version_keeps_sending_its_own_content()
     {
         var (sequence, lead, live) = await RunningAsync();
