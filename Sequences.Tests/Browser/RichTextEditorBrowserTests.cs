@@ -57,4 +57,48 @@ public sealed class RichTextEditorBrowserTests(BrowserApp app) : IClassFixture<B
             (await services.GetRequiredService<TemplateService>().ListAsync("Rich text check")).Single());
         saved.BodyHtml.Should().Be("<p>Dear {{ lead.first_name }}, welcome {% if lead.company %}from {{ lead.company }}{% endif %}!<strong>Bold move</strong></p>");
     }
+
+    [Fact]
+    public async Task A_pasted_newsletter_is_kept_and_a_paste_past_the_limit_is_undone_with_a_message_while_the_page_stays_alive()
+    {
+        await using var context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1440, Height = 900 } });
+        var page = await context.NewPageAsync();
+        await app.SignInAsync(page);
+        await page.GotoAsync($"{app.BaseUrl}/templates");
+        await Assertions.Expect(page.Locator("[data-testid=page-header][data-interactive=true]")).ToBeVisibleAsync(Visible);
+        await page.GetByTestId("template-new").ClickAsync();
+        await page.GetByTestId("template-name").FillAsync("Pasted newsletter");
+        await page.GetByTestId("template-subject").FillAsync("News");
+        var editor = page.Locator("[data-testid=template-body-html][data-ready=true] [data-testid=rich-text-content]");
+        await Assertions.Expect(editor).ToBeVisibleAsync(Visible);
+        await editor.ClickAsync();
+        await page.Keyboard.PressAsync("Control+a");
+
+        // ~45 KB: more than the 32 KB a circuit message could carry before.
+        var newsletter = string.Concat(Enumerable.Range(1, 800).Select(i => $"<p>Paragraph {i} of this month's news for our readers.</p>"));
+        await PasteAsync(editor, newsletter);
+        await Assertions.Expect(page.GetByTestId("template-preview-html")).ToHaveAttributeAsync("srcdoc",
+            new System.Text.RegularExpressions.Regex("Paragraph 800 of this"), new() { Timeout = Timeout });
+
+        var huge = string.Concat(Enumerable.Range(1, 3000).Select(i => $"<p>Huge {i} of a paste far past what an email body may hold.</p>"));
+        await PasteAsync(editor, huge);
+        await Assertions.Expect(page.GetByTestId("template-body-html-too-long")).ToContainTextAsync("so it was undone", new() { Timeout = Timeout });
+        await Assertions.Expect(editor).Not.ToContainTextAsync("Huge 1 of", new() { Timeout = Timeout });
+
+        await page.Keyboard.PressAsync("Control+End");
+        await page.Keyboard.TypeAsync(" Signed, the team");
+        await Assertions.Expect(page.GetByTestId("template-preview-html")).ToHaveAttributeAsync("srcdoc",
+            new System.Text.RegularExpressions.Regex("Signed, the team"), new() { Timeout = Timeout });
+        await page.GetByTestId("template-save").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=template-row][data-built-in=false]", new() { HasText = "Pasted newsletter" }))
+            .ToHaveCountAsync(1, new() { Timeout = Timeout });
+        var saved = await app.AsTenantAsync(BootstrapService.DemoEmail, async services =>
+            (await services.GetRequiredService<TemplateService>().ListAsync("Pasted newsletter")).Single());
+        saved.BodyHtml.Should().Contain("Paragraph 800 of this").And.Contain("Signed, the team").And.NotContain("Huge");
+    }
+
+    /// <summary>What a browser does with a paste from the clipboard: a paste event carrying html.</summary>
+    private static Task PasteAsync(ILocator editor, string html) =>
+        editor.EvaluateAsync("(el, html) => { const data = new DataTransfer(); data.setData('text/html', html); " +
+                             "el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true })); }", html);
 }

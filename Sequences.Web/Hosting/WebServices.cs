@@ -15,7 +15,10 @@ public static class WebServices
 
     public static IServiceCollection AddSequencesWeb(this IServiceCollection services)
     {
-        services.AddRazorComponents().AddInteractiveServerComponents();
+        // The default 32 KB per message ended the circuit, silently, when a marketer pasted a newsletter's HTML: the
+        // editors send whole bodies, up to StepShapeValidator.MaxBodyLength characters (3 bytes each at worst).
+        services.AddRazorComponents().AddInteractiveServerComponents()
+            .AddHubOptions(hub => hub.MaximumReceiveMessageSize = 4 * 1024 * 1024);
         services.AddMudServices();
         services.AddSequencesAuth();
         services.ConfigureHttpJsonOptions(o => JsonDefaults.Configure(o.SerializerOptions));

@@ -30,9 +30,11 @@ const COMMANDS = {
 
 /**
  * Mounts an editor in `element`. Every user edit calls `dotnet.invokeMethodAsync('OnEditorChanged', html)`.
+ * An edit that makes the html longer than `maxLength` (a huge paste) is undone and reported with
+ * `OnEditorTooLong(length)` instead: the server would refuse it, and a message that large would end the circuit.
  * Returns the handle the component keeps as an IJSObjectReference.
  */
-export function create(element, dotnet, html, readOnly) {
+export function create(element, dotnet, html, readOnly, maxLength) {
     let lastHtml = html ?? '';
     const editor = new Editor({
         element,
@@ -44,6 +46,11 @@ export function create(element, dotnet, html, readOnly) {
         onUpdate: ({ editor: e }) => {
             const next = htmlOf(e);
             if (next === lastHtml) return;
+            if (maxLength && next.length > maxLength) {
+                e.commands.setContent(lastHtml, { emitUpdate: false });
+                dotnet.invokeMethodAsync('OnEditorTooLong', next.length).catch(() => { /* circuit gone: nothing to tell */ });
+                return;
+            }
             lastHtml = next;
             dotnet.invokeMethodAsync('OnEditorChanged', next).catch(() => { /* circuit gone: nothing to tell */ });
         },
