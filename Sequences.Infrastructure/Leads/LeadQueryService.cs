@@ -26,10 +26,11 @@ public sealed class LeadQueryService(IDbContextFactory<SequencesDbContext> conte
 {
     public const int MaxHistory = 500;
 
+    /// <summary>One page of the leads matching <paramref name="filter"/> and the search text, which either may carry.</summary>
     public async Task<Page<Lead>> ListAsync(PageRequest request, LeadFilter filter, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var query = Filtered(db, filter);
+        var query = Filtered(db, filter with { Query = filter.Query ?? request.Query });
         if (filter.Tag is { Length: > 0 } tag)
         {
             // Tags are a JSON column whose SQL shape differs per provider: match them here, then fetch the page by id.

@@ -3,6 +3,7 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Sequences.Core.Campaigns;
+using Sequences.Core.Common;
 using Sequences.Core.Leads;
 using Sequences.Infrastructure.Campaigns;
 using Sequences.Infrastructure.Leads;
@@ -78,6 +79,19 @@ public sealed class ListPagesTests : IAsyncLifetime
         navigation.NavigateTo("/leads");
         page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Should().HaveCount(3, "a link to the bare list shows every lead"), Wait);
         page.Find("input[data-testid=leads-search]").GetAttribute("value").Should().BeNullOrEmpty();
+    }
+
+    [Fact]
+    public async Task A_search_given_as_the_page_request_finds_only_matching_leads_as_the_preview_and_template_pickers_ask()
+    {
+        await CreateLeadAsync(_context.TenantA, new LeadInput { Email = "ada@example.com", Company = "Engines Ltd" });
+        await CreateLeadAsync(_context.TenantA, new LeadInput { Email = "grace@example.com", Company = "Navy" });
+
+        Page<Lead>? page = null;
+        await _context.AsTenantAsync(_context.TenantA, async services =>
+            page = await services.GetRequiredService<LeadQueryService>().ListAsync(new PageRequest(1, 8, "navy"), new LeadFilter()));
+
+        page!.Items.Select(l => l.Email).Should().Equal("grace@example.com");
     }
 
     [Fact]
