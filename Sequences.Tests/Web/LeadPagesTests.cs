@@ -211,6 +211,7 @@ public sealed class LeadPagesTests : DashboardTestBase
     public async Task Bulk_pause_and_resume_act_on_the_selected_leads_only()
     {
         var leads = await ThreeEnrolledLeadsAsync("bulk");
+        var dialogs = Context.Bunit.Render<MudDialogProvider>();
         var page = Context.Bunit.Render<LeadList>();
         page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Should().HaveCount(3), Wait);
 
@@ -228,6 +229,12 @@ public sealed class LeadPagesTests : DashboardTestBase
         (await StatusesAsync()).Should().OnlyContain(s => s.Status == EnrollmentStatus.Active);
 
         page.Find("[data-testid=bulk-skip]").Click();
+        dialogs.WaitForAssertion(() => dialogs.Markup.Should().Contain("Skip the current step of every sequence they are in for 2 selected lead(s)?"), Wait);
+        dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Cancel").Click();
+        page.Find("[data-testid=bulk-result]").TextContent.Should().StartWith("2 enrollment(s) resumed", "a cancelled skip changes nothing");
+        page.Find("[data-testid=bulk-skip]").Click();
+        dialogs.WaitForAssertion(() => dialogs.FindAll("button").Should().Contain(b => b.TextContent.Trim() == "Skip step"), Wait);
+        dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Skip step").Click();
         page.WaitForAssertion(() => page.Find("[data-testid=bulk-result]").TextContent.Should().StartWith("2 enrollment(s) moved past their step"), Wait);
         var steps = await Seed.QueryAsync(Context.TenantA, db => db.LeadSequenceStates.OrderBy(s => s.CreatedAt).Select(s => s.CurrentStepOrder).ToListAsync());
         steps.Should().Equal(2, 1, 2);
@@ -284,6 +291,7 @@ public sealed class LeadPagesTests : DashboardTestBase
         var sequence = await Seed.SequenceAsync(Context.TenantA);
         var lead = await Seed.LeadAsync(Context.TenantA, "ctl@example.com");
         await Seed.EnrollAsync(Context.TenantA, lead.Id, sequence.Id);
+        var dialogs = Context.Bunit.Render<MudDialogProvider>();
         var page = Context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, lead.Id));
         page.WaitForAssertion(() => page.Find("[data-testid=lead-state]").GetAttribute("data-status").Should().Be("active"), Wait);
         page.Find("[data-testid=lead-resume]").HasAttribute("disabled").Should().BeTrue();
@@ -297,6 +305,8 @@ public sealed class LeadPagesTests : DashboardTestBase
         page.WaitForAssertion(() => page.Find("[data-testid=lead-state]").GetAttribute("data-status").Should().Be("active"), Wait);
 
         page.Find("[data-testid=lead-skip]").Click();
+        dialogs.WaitForAssertion(() => dialogs.Markup.Should().Contain("for ctl@example.com? It will not run"), Wait);
+        dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Skip step").Click();
         page.WaitForAssertion(() => page.Find("[data-testid=lead-state-step]").TextContent.Should().Be("2. Nudge"), Wait);
         page.FindAll("[data-testid=lead-log-row]").Select(r => r.GetAttribute("data-action")).Should().Contain("step_skipped");
     }
