@@ -23,7 +23,7 @@ public sealed class InputRejectedException(IReadOnlyList<ValidationIssue> issues
 }
 
 /// <summary>The request conflicts with the current state of a resource (API: 409).</summary>
-public sealed class ConflictException(string message) : Exception(message);
+public class ConflictException(string message) : Exception(message);
 
 /// <summary>An id that is unknown or belongs to another tenant (API: 404).</summary>
 public sealed class NotFoundException(string resource, Guid id) : Exception($"{resource} {id} was not found.")

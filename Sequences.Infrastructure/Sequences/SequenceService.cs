@@ -87,13 +87,20 @@ public sealed class SequenceService(IDbContextFactory<SequencesDbContext> contex
 
     /// <summary>PUT: replaces name, description and settings; with <c>steps</c> also the whole step list
     /// (steps whose ids exist are updated, others created, missing ones deleted) in one transaction.</summary>
-    public async Task<Sequence> UpdateAsync(Guid id, SequenceInput input, CancellationToken ct = default)
+    /// <param name="readAt">The <see cref="Sequence.UpdatedAt"/> the editor read: when the sequence was saved since
+    /// (another tab, a teammate), the edit is refused with <see cref="StaleEditException"/> rather than overwriting theirs.
+    /// Null saves whatever was stored.</param>
+    public async Task<Sequence> UpdateAsync(Guid id, SequenceInput input, CancellationToken ct = default, DateTime? readAt = null)
     {
         Reject(StepShapeValidator.ValidateSequence(input));
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var sequence = await LoadAsync(db, id, tracking: true, ct);
         if (sequence.Status == SequenceStatus.Archived) throw new ConflictException("An archived sequence cannot be edited.");
+        // To the microsecond: PostgreSQL keeps no finer time, so a stamp read back from an entity in memory has more.
+        if (readAt is { } read && sequence.UpdatedAt.Ticks / 10 != read.Ticks / 10) throw new StaleEditException(sequence.UpdatedAt);
+        // Every save moves the stamp, also one that changes only steps, so the next stale editor is caught.
+        sequence.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         var stepInputs = input.Steps;
         if (stepInputs is not null && sequence is { Status: SequenceStatus.Active or SequenceStatus.Paused, DraftVersion: null }
             && DraftVersions.OnlyLayoutDiffers(stepInputs, sequence.Steps))
@@ -253,4 +260,11 @@ public sealed class SequenceService(IDbContextFactory<SequencesDbContext> contex
     }
 
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
+}
+
+/// <summary>The sequence was saved by someone else after the editor read it.</summary>
+public sealed class StaleEditException(DateTime savedAt)
+    : ConflictException($"This sequence was saved elsewhere (another tab or a teammate) at {savedAt:yyyy-MM-dd HH:mm:ss} UTC, after you opened it.")
+{
+    public DateTime SavedAt { get; } = savedAt;
 }

@@ -39,6 +39,9 @@ public sealed partial class SequenceBuilder : IDisposable
     private int? _draftVersion;
     private IReadOnlyList<SequenceStep> _savedSteps = [];
     private string? _saveError;
+    // The stored sequence's UpdatedAt when this tab read it; a save refuses to overwrite a later save from elsewhere.
+    private DateTime? _readAt;
+    private bool _staleSave;
     private bool _loaded;
     private bool _notFound;
     private bool _dirty;
@@ -132,6 +135,8 @@ public sealed partial class SequenceBuilder : IDisposable
     /// <summary>A stored sequence (its latest version: the draft while there is one) becomes the document.</summary>
     private void Loaded(Sequence sequence)
     {
+        _readAt = sequence.UpdatedAt;
+        _staleSave = false;
         _status = sequence.Status;
         _version = sequence.Version;
         _draftVersion = sequence.DraftVersion;
@@ -283,6 +288,13 @@ public sealed partial class SequenceBuilder : IDisposable
 
     private async Task SaveAsync() => await TrySaveAsync();
 
+    /// <summary>After a stale save was refused: the user chose to put this tab's document over the other save.</summary>
+    private async Task OverwriteAsync()
+    {
+        _readAt = null;
+        await TrySaveAsync();
+    }
+
     /// <summary>One call, one transaction. A failure keeps the document exactly as typed and says why.</summary>
     private async Task<bool> TrySaveAsync()
     {
@@ -292,7 +304,7 @@ public sealed partial class SequenceBuilder : IDisposable
         try
         {
             var input = _doc.ToInput();
-            var saved = _id is { } id ? await Service.UpdateAsync(id, input) : await Service.CreateAsync(input);
+            var saved = _id is { } id ? await Service.UpdateAsync(id, input, readAt: _readAt) : await Service.CreateAsync(input);
             var selectedIndex = _selected is null ? -1 : _doc.IndexOf(_selected.Id);
             var created = _id is null;
             _id = saved.Id;
@@ -307,6 +319,12 @@ public sealed partial class SequenceBuilder : IDisposable
         {
             _saveError = "Not saved: fix these first.";
             _saveProblems = ex.Issues;
+        }
+        catch (StaleEditException ex)
+        {
+            _saveError = $"Not saved: {ex.Message} Saving now would overwrite those changes. Reload the page to see them " +
+                         "(export this version first to keep it), or overwrite them with this tab's version.";
+            _staleSave = true;
         }
         catch (ConflictException ex)
         {
@@ -366,6 +384,7 @@ public sealed partial class SequenceBuilder : IDisposable
         {
             var started = await Lifecycle.StartAsync(_id!.Value);
             _status = started.Status;
+            _readAt = started.UpdatedAt;
             var (text, severity) = StartedMessage.For(await Lifecycle.ProgressAsync(_id!.Value));
             Snackbar.Add(text, severity);
         }
