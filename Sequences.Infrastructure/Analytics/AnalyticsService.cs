@@ -93,17 +93,32 @@ public sealed class AnalyticsService(IDbContextFactory<SequencesDbContext> conte
             .GroupBy(r => (r.StepId!.Value, variants[r.MessageId!.Value]))
             .Select(g => (g.Key.Item1, g.Key.Item2, Metrics: Measure(g)))
             .ToList();
-        var leaders = byVariant.GroupBy(v => v.Item1)
-            .Select(g => g.OrderByDescending(v => v.Metrics.ReplyRate).ThenByDescending(v => v.Metrics.ClickRate).ThenByDescending(v => v.Metrics.OpenRate).First())
-            .Select(v => (v.Item1, v.Item2)).ToHashSet();
+        // A variant that has not sent yet is still in the test: it shows with nothing, rather than not at all.
+        var shownSteps = byStep.Select(s => s.StepId).ToHashSet();
+        foreach (var step in sequence.Steps.Where(s => shownSteps.Contains(s.Id)))
+            foreach (var variant in step.Variants.Where(v => !byVariant.Any(b => b.Item1 == step.Id && b.Item2 == v.Variant)))
+                byVariant.Add((step.Id, variant.Variant, new Metrics(0, 0, 0, 0, 0, 0)));
+        var leaders = byVariant.GroupBy(v => v.Item1).Select(Leader).OfType<(Guid, string)>().ToHashSet();
         var byDay = rows.GroupBy(r => DateOnly.FromDateTime(r.OccurredAt)).OrderBy(g => g.Key)
             .Select(g => new DayMetrics(g.Key, Measure(g))).ToList();
 
         return new SequenceAnalytics(id, query.CampaignId, query.From, query.To, enrollments, Measure(rows), byStep,
             byVariant.OrderBy(v => sequence.Steps.FirstOrDefault(s => s.Id == v.Item1)?.StepOrder).ThenBy(v => v.Item2)
-                .Select(v => new VariantMetrics(v.Item1, v.Item2, v.Metrics, leaders.Contains((v.Item1, v.Item2)) && v.Metrics.Sent > 0,
+                .Select(v => new VariantMetrics(v.Item1, v.Item2, v.Metrics, leaders.Contains((v.Item1, v.Item2)),
                     sequence.Steps.FirstOrDefault(s => s.Id == v.Item1)?.Winner is { } won && won.Variant == v.Item2 ? won : null)).ToList(),
             byDay, byVersion);
+    }
+
+    /// <summary>The step's variant ahead on reply, then click, then open rate; none while the best two are level
+    /// (after one send each with nothing back, every variant is at 0%, and calling one the leader would mislead).</summary>
+    private static (Guid, string)? Leader(IEnumerable<(Guid StepId, string Variant, Metrics Metrics)> step)
+    {
+        var ranked = step.Where(v => v.Metrics.Sent > 0)
+            .OrderByDescending(v => v.Metrics.ReplyRate).ThenByDescending(v => v.Metrics.ClickRate).ThenByDescending(v => v.Metrics.OpenRate).ToList();
+        if (ranked.Count == 0) return null;
+        static (double, double, double) Rates(Metrics m) => (m.ReplyRate, m.ClickRate, m.OpenRate);
+        if (Rates(ranked[0].Metrics) == (0, 0, 0) || (ranked.Count > 1 && Rates(ranked[0].Metrics) == Rates(ranked[1].Metrics))) return null;
+        return (ranked[0].StepId, ranked[0].Variant);
     }
 
     private static Metrics Measure(IEnumerable<EventRow> rows)

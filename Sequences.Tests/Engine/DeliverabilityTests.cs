@@ -237,6 +237,27 @@ public abstract class DeliverabilityTests(SequencesApp app) : EngineTestBase(app
         await ProcessAsync(); // the shared app's later tests find no lead of this one due
     }
 
+    [Fact]
+    public async Task Every_variant_of_the_test_is_listed_and_none_leads_before_one_is_ahead()
+    {
+        var sequence = await StartedSequenceAsync(null, new
+        {
+            step_type = "email", subject_line = "Default", body_text = "b",
+            variants = new object[] { new { variant = "A", subject_line = "Subject A", weight = 1 }, new { variant = "B", subject_line = "Subject B", weight = 0 } },
+        });
+        var lead = await LeadAsync(A);
+        await EnrollAsync(A, lead, Id(sequence));
+        await ProcessAsync();
+
+        async Task<List<(string Variant, int Sent, bool Leader)>> VariantsAsync() =>
+            (await JsonAsync(await A.GetAsync($"/api/sequences/{Id(sequence)}/analytics")))["by_variant"]!.AsArray()
+            .Select(v => (v!["variant"]!.GetValue<string>(), v["metrics"]!["sent"]!.GetValue<int>(), v["leader"]!.GetValue<bool>())).ToList();
+
+        (await VariantsAsync()).Should().Equal([("A", 1, false), ("B", 0, false)], "one send with nothing back puts nobody ahead, and B is still in the test");
+        await Record(lead, EngagementType.Opened, (await MessagesAsync(lead)).Single().Id);
+        (await VariantsAsync()).Should().Equal([("A", 1, true), ("B", 0, false)]);
+    }
+
     private Task Record(TestLead lead, EngagementType type, Guid? messageId) =>
         App.AsTenantAsync(SequencesApp.AdminA, async sp =>
         {

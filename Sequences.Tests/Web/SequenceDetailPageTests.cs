@@ -41,6 +41,7 @@ public sealed class SequenceDetailPageTests : DashboardTestBase
     public async Task Rates_chart_shows_a_run_of_days_with_percentages_and_gaps()
     {
         var (sequence, _) = await SequenceWithActivityAsync();
+        await CreatedOnAsync(sequence.Id, new DateTime(2029, 12, 1, 9, 0, 0, DateTimeKind.Utc));
 
         var page = Context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, sequence.Id));
 
@@ -52,7 +53,17 @@ public sealed class SequenceDetailPageTests : DashboardTestBase
         rates.ChartSeries[0].Data.Points[^1].Y.Should().Be(50);
         rates.ChartSeries[1].Data.Points[^1].Y.Should().Be(25);
         rates.ChartSeries[0].Data.Points[0].HasValue.Should().BeFalse("days without sends are gaps, not zero rates");
+
+        // A sequence two days old shows no days before it existed.
+        await CreatedOnAsync(sequence.Id, new DateTime(2030, 1, 5, 9, 0, 0, DateTimeKind.Utc));
+        var young = Context.Bunit.Render<SequenceDetail>(p => p.Add(x => x.Id, sequence.Id));
+        young.WaitForAssertion(() => young.FindComponents<RatesChart>().Should().ContainSingle(), Wait);
+        young.FindComponent<RatesChart>().FindComponents<MudChart<double>>()[0].Instance.ChartLabels.Where(l => l != "")
+            .Should().Equal("01-05", "01-06", "01-07");
     }
+
+    private Task CreatedOnAsync(Guid sequenceId, DateTime at) =>
+        Seed.WithDbAsync(Context.TenantA, db => db.Sequences.Where(s => s.Id == sequenceId).ExecuteUpdateAsync(u => u.SetProperty(s => s.CreatedAt, at)));
 
     [Fact]
     public async Task Progress_shows_leads_per_step_and_by_status()

@@ -48,20 +48,25 @@ public static class SequenceCharts
     public const int MinDays = 14;
 
     /// <summary>The days the time charts show: every day from the first to the last with activity, at least
-    /// <see cref="MinDays"/> of them, so a single day of sends is not one lonely dot.</summary>
-    public static IReadOnlyList<DateOnly> Days(SequenceAnalytics analytics)
+    /// <see cref="MinDays"/> of them, so a single day of sends is not one lonely dot; but none before
+    /// <paramref name="notBefore"/> (the sequence's first day), which would read as days it sent nothing.</summary>
+    public static IReadOnlyList<DateOnly> Days(SequenceAnalytics analytics, DateOnly? notBefore = null)
     {
         if (analytics.ByDay.Count == 0) return [];
         var last = analytics.ByDay.Max(d => d.Date);
         var first = analytics.ByDay.Min(d => d.Date);
-        if (last.DayNumber - first.DayNumber < MinDays - 1) first = last.AddDays(-(MinDays - 1));
+        if (last.DayNumber - first.DayNumber < MinDays - 1)
+        {
+            var padded = last.AddDays(-(MinDays - 1));
+            first = notBefore is { } start && start > padded ? (start < first ? start : first) : padded;
+        }
         return Enumerable.Range(0, last.DayNumber - first.DayNumber + 1).Select(first.AddDays).ToList();
     }
 
     /// <summary>Open, click and reply rates (percent of that day's sends) per day; days without sends are gaps.</summary>
-    public static ChartModel Rates(SequenceAnalytics analytics)
+    public static ChartModel Rates(SequenceAnalytics analytics, DateOnly? notBefore = null)
     {
-        var days = Days(analytics);
+        var days = Days(analytics, notBefore);
         var byDay = analytics.ByDay.ToDictionary(d => d.Date, d => d.Metrics);
         double? Rate(DateOnly day, Func<Metrics, double> rate) => byDay.TryGetValue(day, out var m) && m.Sent > 0 ? Pct(rate(m)) : null;
         return new ChartModel(Labels(days),
@@ -73,9 +78,9 @@ public static class SequenceCharts
     }
 
     /// <summary>Emails sent per day, the volume behind the rates.</summary>
-    public static ChartModel SentPerDay(SequenceAnalytics analytics)
+    public static ChartModel SentPerDay(SequenceAnalytics analytics, DateOnly? notBefore = null)
     {
-        var days = Days(analytics);
+        var days = Days(analytics, notBefore);
         var byDay = analytics.ByDay.ToDictionary(d => d.Date, d => d.Metrics.Sent);
         return new ChartModel(Labels(days), [Series("Sent", days.Select(d => (double)byDay.GetValueOrDefault(d)))]);
     }
