@@ -24,7 +24,9 @@ public static partial class LeadValidator
     public static List<ValidationIssue> Validate(LeadInput input)
     {
         var issues = new List<ValidationIssue>();
-        if (!EmailAddresses.IsValid(input.Email))
+        if (string.IsNullOrWhiteSpace(input.Email))
+            issues.Add(ValidationIssue.Error("email", "invalid_email", "The email address is missing."));
+        else if (!EmailAddresses.IsValid(input.Email))
             issues.Add(ValidationIssue.Error("email", "invalid_email", $"'{input.Email}' is not a valid email address."));
         if (input.Timezone is not null && !TimeZones.IsIana(input.Timezone))
             issues.Add(ValidationIssue.Error("timezone", "invalid_timezone", $"'{input.Timezone}' is not an IANA time zone (e.g. America/New_York)."));

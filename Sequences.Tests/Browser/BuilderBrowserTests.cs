@@ -39,6 +39,10 @@ public sealed class BuilderBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         await app.SignInAsync(page);
         await page.GotoAsync($"{app.BaseUrl}/sequences/new");
         await Assertions.Expect(page.Locator("[data-testid=page-header][data-interactive=true]")).ToBeVisibleAsync(Visible);
+        await Assertions.Expect(page.GetByTestId("sequence-name")).ToHaveAttributeAsync("aria-invalid", "false", Attribute);
+        await page.GetByTestId("sequence-name").FillAsync("x");
+        await page.GetByTestId("sequence-name").FillAsync("");
+        await Assertions.Expect(page.GetByTestId("sequence-name")).ToHaveAttributeAsync("aria-invalid", "true", Attribute);
         await page.GetByTestId("sequence-name").FillAsync("Built in the browser");
 
         var nodes = page.GetByTestId("step-node");

@@ -48,16 +48,18 @@ public sealed class LeadImportServiceTests : DashboardTestBase
             ADA@example.com,Ada again,,,
             existing@example.com,Existing,,,
             grace@example.com,Grace,,,
+            ,No address,,,
             """;
 
         var report = await ImportAsync(Context.TenantA, csv);
 
-        report.Rows.Should().Be(6);
+        report.Rows.Should().Be(7);
         report.Imported.Should().Be(2);
         report.Duplicates.Should().Be(2);
-        report.Invalid.Should().Be(2);
+        report.Invalid.Should().Be(3);
         report.Error.Should().BeNull();
-        report.Rejected.Select(r => (r.Line, r.Code)).Should().Equal((3, "invalid_email"), (4, "invalid_timezone"), (5, "duplicate"), (6, "duplicate"));
+        report.Rejected.Select(r => (r.Line, r.Code)).Should().Equal((3, "invalid_email"), (4, "invalid_timezone"), (5, "duplicate"), (6, "duplicate"), (8, "invalid_email"));
+        report.Rejected[4].Reason.Should().Be("The email address is missing.");
         report.Rejected[0].Reason.Should().Contain("'not-an-email' is not a valid email address");
         report.Rejected[1].Reason.Should().Contain("'Mars/Olympus' is not an IANA time zone");
         report.Rejected[2].Reason.Should().Contain("line 2");

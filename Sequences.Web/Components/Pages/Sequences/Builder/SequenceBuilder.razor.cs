@@ -42,6 +42,7 @@ public sealed partial class SequenceBuilder : IDisposable
     // The stored sequence's UpdatedAt when this tab read it; a save refuses to overwrite a later save from elsewhere.
     private DateTime? _readAt;
     private bool _staleSave;
+    private bool _nameTouched;
     private bool _loaded;
     private bool _notFound;
     private bool _dirty;
@@ -111,6 +112,7 @@ public sealed partial class SequenceBuilder : IDisposable
             _id = null;
             _status = null;
             _readOnly = false;
+            _nameTouched = false;
             Load(new BuilderDocument { Name = "" });
         }
         else
@@ -169,8 +171,12 @@ public sealed partial class SequenceBuilder : IDisposable
     private void OnNameChanged(string? name)
     {
         _doc.Name = name ?? "";
+        _nameTouched = true;
         Revalidate();
     }
+
+    /// <summary>A new sequence's empty name is not an error until the user has typed in it or tried to save.</summary>
+    private string? NameError => _id is not null || _nameTouched || _saveError is not null ? FieldIssues.For(SequenceIssues, "name") : null;
 
     private void OnDescriptionChanged(string? description)
     {
