@@ -26,7 +26,7 @@ public static class StepShapeValidator
         if (s.Timezone is not null && !TimeZones.IsIana(s.Timezone))
             issues.Add(ValidationIssue.Error($"{prefix}timezone", "invalid_timezone", $"'{s.Timezone}' is not an IANA time zone (e.g. Europe/Berlin)."));
         if (s.PerDomainHourlyCap is < 1 or > 100_000)
-            issues.Add(ValidationIssue.Error($"{prefix}per_domain_hourly_cap", "out_of_range", "per_domain_hourly_cap must be from 1 to 100000."));
+            issues.Add(ValidationIssue.Error($"{prefix}per_domain_hourly_cap", "out_of_range", "The emails per recipient domain per hour must be from 1 to 100000 (empty: no limit)."));
         var window = s.SendWindow ?? new SendWindow();
         var startOk = LocalTimes.TryParse(window.Start, out var start);
         var endOk = LocalTimes.TryParse(window.End, out var end, allowEndOfDay: true);
@@ -182,12 +182,20 @@ public static class StepShapeValidator
             issues.Add(ValidationIssue.Error(field, "too_long", $"{field} is longer than {max} characters."));
     }
 
+    /// <summary>The words the builder labels a number with, and the API's name for programs.</summary>
+    private static string Named(string field) => field[(field.LastIndexOf('.') + 1)..] switch
+    {
+        "delay_days" => "The days to wait (delay_days)",
+        "delay_hours" => "The hours to wait (delay_hours)",
+        var name => name,
+    };
+
     private static void Range(List<ValidationIssue> issues, string field, int? value, int max)
     {
         if (value is < 0)
-            issues.Add(ValidationIssue.Error(field, "negative", $"{field} cannot be negative."));
+            issues.Add(ValidationIssue.Error(field, "negative", $"{Named(field)} cannot be negative."));
         else if (value > max)
-            issues.Add(ValidationIssue.Error(field, "out_of_range", $"{field} cannot be more than {max}."));
+            issues.Add(ValidationIssue.Error(field, "out_of_range", $"{Named(field)} cannot be more than {max:N0}."));
     }
 
     private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";

@@ -89,6 +89,22 @@ public sealed class BuilderEditorTests : IAsyncLifetime
     }
 
     [Fact]
+    public void An_absurd_wait_is_kept_as_typed_and_marked_rather_than_quietly_changed()
+    {
+        var document = new BuilderDocument { Name = "Waits" };
+        var step = document.Insert(0, StepDraft.New(StepType.Delay));
+        var editor = RenderWait(step, []);
+
+        editor.Find("input[data-testid=delay-days]").Input("10000");
+        editor.Find("input[data-testid=delay-hours]").Input("-3");
+
+        (step.DelayDays, step.DelayHours).Should().Be((10000, -3));
+        editor.Render(p => p.Add(e => e.Issues, BuilderValidation.Validate(document, new())));
+        editor.Markup.Should().Contain("The days to wait (delay_days) cannot be more than 3,650.")
+            .And.Contain("The hours to wait (delay_hours) cannot be negative.");
+    }
+
+    [Fact]
     public void Condition_editor_shows_routes_and_their_problems()
     {
         var document = new BuilderDocument { Name = "Branches" };

@@ -131,7 +131,7 @@ public sealed class SequenceSettingsDialogTests : IAsyncLifetime
         Input("sequence-settings-domain-cap").Input("0");
 
         _dialogs.WaitForAssertion(() => _dialogs.Markup.Should().Contain("is not an IANA time zone"), Wait);
-        _dialogs.Markup.Should().Contain("per_domain_hourly_cap must be from 1 to 100000.");
+        _dialogs.Markup.Should().Contain("The emails per recipient domain per hour must be from 1 to 100000 (empty: no limit).");
         ApplyButton.HasAttribute("disabled").Should().BeTrue();
         _document.Settings.Should().Be(new SequenceSettings());
     }
