@@ -106,6 +106,22 @@ public static class SequenceValidator
         CheckRoute(issues, step, "condition_value.on_false", value.OnFalse, byId);
         if (value.SkipTo is { } skipTo) CheckJump(issues, step, "condition_value.skip_to", skipTo, byId);
         if (value.EmailStepId is { } emailStepId) CheckEmailReference(issues, step, emailStepId, byId);
+        if (value.SkipTo is null && Target(step, value.OnTrue, byId) is { } yes && yes == Target(step, value.OnFalse, byId))
+            issues.Add(ValidationIssue.Warning("condition_value.on_false", "same_route",
+                $"{Describe(step)} goes on to the same place whether the answer is yes or no, so it changes nothing; send one answer elsewhere.", step.Id));
+    }
+
+    /// <summary>Where a route leads: a step id, "end" after the last step, "stop"; null when the route is broken
+    /// (reported by itself). "Continue" and a jump to the very next step lead to the same place.</summary>
+    private static string? Target(SequenceStep step, string? route, Dictionary<Guid, SequenceStep> byId)
+    {
+        if (!StepRoute.TryParse(route, out var parsed)) return null;
+        return parsed.Kind switch
+        {
+            StepRouteKind.Stop => "stop",
+            StepRouteKind.Jump => byId.ContainsKey(parsed.StepId) ? parsed.StepId.ToString() : null,
+            _ => byId.Values.Where(s => s.StepOrder > step.StepOrder).MinBy(s => s.StepOrder)?.Id.ToString() ?? "end",
+        };
     }
 
     private static void CheckRoute(List<ValidationIssue> issues, SequenceStep step, string field, string? value, Dictionary<Guid, SequenceStep> byId)

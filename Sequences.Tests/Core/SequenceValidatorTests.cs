@@ -166,7 +166,22 @@ public sealed class SequenceValidatorTests
             Email(5)),
             [
                 Error("invalid_reference", "condition_value.email_step_id", 3, "not an email"),
+                Warning("same_route", "condition_value.on_false", 3),
                 Error("invalid_reference", "condition_value.email_step_id", 4, "not before"),
+                Warning("same_route", "condition_value.on_false", 4),
+            ]),
+
+        new Case("a condition whose answers lead to the same place changes nothing", Of(
+            Email(1),
+            Condition(2, new ConditionValue { OnTrue = "continue", OnFalse = "continue" }),
+            Condition(3, new ConditionValue { OnTrue = Route(4), OnFalse = "continue" }),
+            Email(4),
+            Condition(5, new ConditionValue { OnTrue = "stop", OnFalse = "stop" }),
+            Condition(6, new ConditionValue { OnTrue = "stop", OnFalse = "continue" })),
+            [
+                Warning("same_route", "condition_value.on_false", 2, "whether the answer is yes or no"),
+                Warning("same_route", "condition_value.on_false", 3),
+                Warning("same_route", "condition_value.on_false", 5),
             ]),
 
         new Case("a route that is no route", Of(Email(1), Condition(2, new ConditionValue { OnTrue = "later" })),
