@@ -312,6 +312,26 @@ public sealed class LeadPagesTests : DashboardTestBase
     }
 
     [Fact]
+    public async Task An_open_lead_page_follows_what_the_engine_does_meanwhile()
+    {
+        var sequence = await Seed.SequenceAsync(Context.TenantA);
+        var lead = await Seed.LeadAsync(Context.TenantA, "live@example.com");
+        await Seed.EnrollAsync(Context.TenantA, lead.Id, sequence.Id);
+        var page = Context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, lead.Id));
+        page.WaitForAssertion(() => page.Find("[data-testid=lead-state-step]").TextContent.Should().NotBe("2. Nudge"), Wait);
+
+        // Elsewhere (another tab, the scheduler) the lead moves on.
+        await Context.AsTenantAsync(Context.TenantA, services =>
+            services.GetRequiredService<global::Sequences.Infrastructure.Engine.EnrollmentService>().SkipStepAsync(lead.Id, sequence.Id));
+        page.Find("[data-testid=lead-state-step]").TextContent.Should().NotBe("2. Nudge", "nothing has told the page yet");
+
+        Context.Clock.Advance(TimeSpan.FromSeconds(20));
+
+        page.WaitForAssertion(() => page.Find("[data-testid=lead-state-step]").TextContent.Should().Be("2. Nudge"), Wait);
+        page.FindAll("[data-testid=lead-log-row]").Select(r => r.GetAttribute("data-action")).Should().Contain("step_skipped");
+    }
+
+    [Fact]
     public async Task Lead_page_says_when_the_sequence_itself_holds_an_active_lead()
     {
         var sequence = await Seed.SequenceAsync(Context.TenantA);
