@@ -10,7 +10,9 @@ public static class StepShapeValidator
     public const int MaxDelayHours = 24 * 3650;
     public const int MaxNameLength = 200;
     public const int MaxSubjectLength = 998;
-    public const int MaxBodyLength = 512 * 1024;
+    /// <summary>Below the renderer's 256 KB output limit (<see cref="Templates.TemplateLimits.MaxOutputChars"/>), with room
+    /// for the values a body's variables bring: a longer body saved fine and then could not be rendered or sent.</summary>
+    public const int MaxBodyLength = 200 * 1024;
 
     public static List<ValidationIssue> ValidateSequence(SequenceInput input, string prefix = "")
     {

@@ -109,6 +109,9 @@ public sealed class BuilderBrowserTests(BrowserApp app) : IClassFixture<BrowserA
             .Should().Equal("email", "delay", "condition", "email", "action");
         await Assertions.Expect(page.GetByTestId("sequence-name")).ToHaveValueAsync("Built in the browser");
         await Assertions.Expect(page.GetByTestId("step-list-item")).ToHaveCountAsync(5, Count);
+        // The list selects a step by its name, the first one too (a drop target used to lie over it).
+        await page.GetByTestId("step-list-item").First.Locator("a").ClickAsync(new() { Timeout = Timeout });
+        await Assertions.Expect(page.GetByTestId("email-subject")).ToHaveValueAsync("Hello {{ lead.first_name }}", new() { Timeout = Timeout });
         await Assertions.Expect(nodes.Nth(0).GetByTestId("step-node-detail")).ToHaveTextAsync("Hello {{ lead.first_name }}");
         await Assertions.Expect(nodes.Nth(1).GetByTestId("step-node-wait")).ToHaveTextAsync("Wait 3 days 4 hours");
         await Assertions.Expect(condition.GetByTestId("step-node-branches")).ToContainTextAsync("No → step 5");

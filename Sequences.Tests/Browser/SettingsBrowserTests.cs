@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -103,6 +104,29 @@ public sealed class SettingsBrowserTests(BrowserApp app) : IClassFixture<Browser
         await page.GetByTestId("login-password").FillAsync(password);
         await page.GetByTestId("login-submit").ClickAsync();
         await Assertions.Expect(page.GetByTestId("current-user")).ToContainTextAsync(email, Text);
+    }
+
+    [Fact]
+    public async Task A_link_to_a_settings_tab_opens_it_and_choosing_a_tab_puts_it_in_the_address_without_server_errors()
+    {
+        await using var context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        var page = await context.NewPageAsync();
+        await app.SignInAsync(page);
+        var errorsBefore = app.Logs.Entries.Count(e => e.Level >= LogLevel.Error);
+
+        await GoAsync(page, "/settings?tab=team");
+        await Assertions.Expect(page.GetByTestId("team-add")).ToBeVisibleAsync(Visible);
+        await page.Locator(".mud-tab", new() { HasText = "Mailboxes" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(@"/settings\?tab=mailboxes$"), new() { Timeout = Timeout });
+        await Assertions.Expect(page.GetByTestId("settings-mailbox-new")).ToBeVisibleAsync(Visible);
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("[data-testid=page-header][data-interactive=true]")).ToBeVisibleAsync(Visible);
+        await Assertions.Expect(page.GetByTestId("settings-mailbox-new")).ToBeVisibleAsync(Visible);
+        await GoAsync(page, "/leads");
+        await page.CloseAsync();
+
+        app.Logs.Entries.Where(e => e.Level >= LogLevel.Error).Skip(errorsBefore).Select(e => $"{e.Category}: {e.Message}")
+            .Should().BeEmpty("neither the prerender nor closing the page may fail");
     }
 
     private async Task GoAsync(IPage page, string path)

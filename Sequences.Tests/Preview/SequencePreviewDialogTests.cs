@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
@@ -54,6 +55,9 @@ public sealed class SequencePreviewDialogTests : IAsyncLifetime
     public async Task Shows_each_email_for_the_picked_lead_and_the_timeline_in_the_leads_zone()
     {
         await _seed.LeadAsync(_context.TenantA, "ada@example.com", timezone: "Asia/Tokyo");
+        var grace = await _seed.LeadAsync(_context.TenantA, "grace@example.com", timezone: "Europe/Paris");
+        await _seed.WithDbAsync(_context.TenantA, db => db.Leads.Where(l => l.Id == grace.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(l => l.CreatedAt, l => l.CreatedAt.AddHours(1)))); // newer: listed first without a search
         await _seed.LeadAsync(_context.TenantB, "ada@other.example", timezone: "Europe/Paris");
         await OpenAsync();
 
@@ -76,6 +80,13 @@ public sealed class SequencePreviewDialogTests : IAsyncLifetime
         var sends = _dialogs.FindAll("[data-testid=timeline-entry][data-action=email_sent]");
         sends.Select(r => r.QuerySelector("[data-testid=timeline-local]")!.TextContent).Should().Equal("Mon 2030-01-07 18:00", "Wed 2030-01-09 18:00");
         sends[0].TextContent.Should().Contain("2030-01-07 09:00 UTC");
+
+        // A search that finds nobody goes back to the sample values, as it says.
+        await _dialogs.Find("input[data-testid=preview-lead]").InputAsync(new ChangeEventArgs { Value = "nobody-here" });
+        _context.Clock.Advance(TimeSpan.FromSeconds(1));
+        _dialogs.WaitForAssertion(() => _dialogs.Markup.Should().Contain("No lead matches; the sample values are used."), Wait);
+        _dialogs.WaitForAssertion(() => _dialogs.Find("[data-testid=preview-recipient]").TextContent.Should().Contain("(sample)"), Wait);
+        _dialogs.FindAll("[data-testid=preview-subject]").Select(s => s.TextContent).Should().Equal("Hello Jane", "Still there, Jane?");
     }
 
     [Fact]

@@ -95,6 +95,22 @@ public sealed class ListPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Leads_that_arrived_together_are_listed_by_address()
+    {
+        var emails = new[] { "lead3@acme.com", "lead10@acme.com", "lead1@acme.com", "lead2@acme.com", "amy@acme.com" };
+        await _context.AsTenantAsync(_context.TenantA, async services =>
+        {
+            var leads = services.GetRequiredService<LeadService>();
+            foreach (var email in emails) await leads.CreateAsync(new LeadInput { Email = email });
+        });
+
+        var page = _context.Bunit.Render<LeadList>();
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Select(r => r.QuerySelector("[data-testid=lead-link]")!.TextContent.Trim())
+            .Should().Equal(emails.Order(StringComparer.Ordinal)), Wait);
+    }
+
+    [Fact]
     public async Task A_mangled_filter_in_the_address_shows_every_lead_not_an_error()
     {
         await CreateLeadAsync(_context.TenantA, new LeadInput { Email = "ada@example.com" });

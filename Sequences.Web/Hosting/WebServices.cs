@@ -16,7 +16,7 @@ public static class WebServices
     public static IServiceCollection AddSequencesWeb(this IServiceCollection services)
     {
         // The default 32 KB per message ended the circuit, silently, when a marketer pasted a newsletter's HTML: the
-        // editors send whole bodies, up to StepShapeValidator.MaxBodyLength characters (3 bytes each at worst).
+        // editors send whole bodies, up to StepShapeValidator.MaxBodyLength characters (3 bytes each at worst), with room.
         services.AddRazorComponents().AddInteractiveServerComponents()
             .AddHubOptions(hub => hub.MaximumReceiveMessageSize = 4 * 1024 * 1024);
         services.AddMudServices();
