@@ -34,4 +34,20 @@ public sealed class NarrowScreenBrowserTests(BrowserApp app) : IClassFixture<Bro
         var pageWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
         pageWidth.Should().BeLessThanOrEqualTo(width, "a wide table scrolls in its own box, not the whole page");
     }
+
+    [Fact]
+    public async Task On_a_phone_the_builder_fits_the_screen_with_its_canvas_and_save_button_in_reach()
+    {
+        await using var context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 } });
+        var page = await context.NewPageAsync();
+        await app.SignInAsync(page);
+        await page.GotoAsync($"{app.BaseUrl}/sequences/new");
+        await Assertions.Expect(page.Locator("[data-testid=page-header][data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = Timeout });
+
+        (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).Should().BeLessThanOrEqualTo(390);
+        var save = (await page.GetByTestId("builder-save").BoundingBoxAsync())!;
+        (save.X + save.Width).Should().BeLessThanOrEqualTo(390, "Save is on the screen");
+        (await page.GetByTestId("builder-canvas").BoundingBoxAsync())!.Width.Should().BeGreaterThan(300, "the canvas keeps a usable width");
+        await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("builder-phone"), FullPage = true });
+    }
 }
