@@ -1,6 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Sequences.Core.Common;
 using Sequences.Core.Leads;
+using Sequences.Infrastructure.Campaigns;
+using Sequences.Infrastructure.Sequences;
 using Sequences.Infrastructure.Bootstrap;
 using Sequences.Infrastructure.Leads;
 
@@ -28,6 +31,8 @@ public sealed class NarrowScreenBrowserTests(BrowserApp app) : IClassFixture<Bro
         var link = page.Locator("[data-testid=lead-row] [data-testid=lead-link]");
         await Assertions.Expect(link).ToHaveTextAsync(email, new() { Timeout = Timeout });
 
+        await Assertions.Expect(page.Locator("[data-testid=leads-grid][aria-busy=false]")).ToBeVisibleAsync(new() { Timeout = Timeout });
+        await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath($"leads-{width}"), FullPage = true });
         (await link.EvaluateAsync<int>("a => a.getClientRects().length")).Should().Be(1, "the address is on one line");
         var zone = page.Locator("[data-testid=lead-row] td", new() { HasText = "Australia/Sydney" });
         (await zone.EvaluateAsync<double>("td => td.getBoundingClientRect().height")).Should().BeLessThan(60, "the time zone is not broken into pieces");
@@ -49,5 +54,27 @@ public sealed class NarrowScreenBrowserTests(BrowserApp app) : IClassFixture<Bro
         (save.X + save.Width).Should().BeLessThanOrEqualTo(390, "Save is on the screen");
         (await page.GetByTestId("builder-canvas").BoundingBoxAsync())!.Width.Should().BeGreaterThan(300, "the canvas keeps a usable width");
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("builder-phone"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task On_a_phone_a_sequence_and_a_campaign_page_need_no_sideways_scrolling()
+    {
+        (Guid sequenceId, Guid campaignId) = await app.AsTenantAsync(BootstrapService.DemoEmail, async services =>
+        {
+            var sequence = (await services.GetRequiredService<SequenceService>().ListAsync(new PageRequest(1, 1))).Items[0];
+            var campaign = (await services.GetRequiredService<CampaignService>().ListAsync(new PageRequest(1, 1))).Items[0];
+            return (sequence.Id, campaign.Campaign.Id);
+        });
+        await using var context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 } });
+        var page = await context.NewPageAsync();
+        await app.SignInAsync(page);
+
+        foreach (var path in new[] { $"/sequences/{sequenceId}", $"/campaigns/{campaignId}" })
+        {
+            await page.GotoAsync($"{app.BaseUrl}{path}");
+            await Assertions.Expect(page.Locator("[data-testid=page-header][data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = Timeout });
+            var wide = await page.EvaluateAsync<string>("() => [...document.querySelectorAll('body *')].filter(e => { if (e.getBoundingClientRect().right <= 392) return false; for (let p = e.parentElement; p; p = p.parentElement) { const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'hidden' || o === 'scroll') return false; } return true; }).slice(0, 6).map(e => e.tagName + '.' + (typeof e.className === 'string' ? e.className.slice(0, 50) : '') + '[' + (e.dataset.testid || '') + '] ' + Math.round(e.getBoundingClientRect().right)).join(' | ')");
+            (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).Should().BeLessThanOrEqualTo(390, $"{path}: {wide}");
+        }
     }
 }
