@@ -66,7 +66,7 @@ public sealed class BrowserApp : SqliteApp
         await page.GetByTestId("login-password").FillAsync(password);
         await page.GetByTestId("login-submit").ClickAsync();
         // The address on a wide screen, an account icon on a phone.
-        await Assertions.Expect(page.Locator("[data-testid=current-user]:visible, [data-testid=current-user-icon]:visible")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await Assertions.Expect(page.Locator("[data-testid=current-user]:visible, [data-testid=current-user-icon]:visible").First).ToBeVisibleAsync(new() { Timeout = 20_000 });
     }
 
     /// <summary>Screenshots are test artifacts under TestResults/screenshots at the repository root.</summary>

@@ -17,16 +17,7 @@ public sealed class RichTextEditorBrowserTests(BrowserApp app) : IClassFixture<B
     public async Task Typing_in_the_rich_text_editor_changes_the_saved_html_and_keeps_liquid_intact()
     {
         await using var context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1440, Height = 900 } });
-        var page = await context.NewPageAsync();
-        await app.SignInAsync(page);
-        await page.GotoAsync($"{app.BaseUrl}/templates");
-        await Assertions.Expect(page.Locator("[data-testid=page-header][data-interactive=true]")).ToBeVisibleAsync(Visible);
-
-        await page.GetByTestId("template-new").ClickAsync();
-        await page.GetByTestId("template-name").FillAsync("Rich text check");
-        await page.GetByTestId("template-subject").FillAsync("Hello {{ lead.first_name }}");
-        var editor = page.Locator("[data-testid=template-body-html][data-ready=true] [data-testid=rich-text-content]");
-        await Assertions.Expect(editor).ToBeVisibleAsync(Visible);
+        var (page, editor) = await NewTemplateAsync(context, "Rich text check", "Hello {{ lead.first_name }}");
 
         // A new template starts from a short greeting; replace it.
         await editor.ClickAsync();
@@ -52,7 +43,8 @@ public sealed class RichTextEditorBrowserTests(BrowserApp app) : IClassFixture<B
 
         await page.GetByTestId("template-save").ClickAsync();
 
-        await Assertions.Expect(page.Locator("[data-testid=template-row][data-built-in=false]")).ToHaveCountAsync(1, new() { Timeout = Timeout });
+        await Assertions.Expect(page.Locator("[data-testid=template-row][data-built-in=false]", new() { HasText = "Rich text check" }))
+            .ToHaveCountAsync(1, new() { Timeout = Timeout });
         var saved = await app.AsTenantAsync(BootstrapService.DemoEmail, async services =>
             (await services.GetRequiredService<TemplateService>().ListAsync("Rich text check")).Single());
         saved.BodyHtml.Should().Be("<p>Dear {{ lead.first_name }}, welcome {% if lead.company %}from {{ lead.company }}{% endif %}!<strong>Bold move</strong></p>");
@@ -62,15 +54,7 @@ public sealed class RichTextEditorBrowserTests(BrowserApp app) : IClassFixture<B
     public async Task A_pasted_newsletter_is_kept_and_a_paste_past_the_limit_is_undone_with_a_message_while_the_page_stays_alive()
     {
         await using var context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1440, Height = 900 } });
-        var page = await context.NewPageAsync();
-        await app.SignInAsync(page);
-        await page.GotoAsync($"{app.BaseUrl}/templates");
-        await Assertions.Expect(page.Locator("[data-testid=page-header][data-interactive=true]")).ToBeVisibleAsync(Visible);
-        await page.GetByTestId("template-new").ClickAsync();
-        await page.GetByTestId("template-name").FillAsync("Pasted newsletter");
-        await page.GetByTestId("template-subject").FillAsync("News");
-        var editor = page.Locator("[data-testid=template-body-html][data-ready=true] [data-testid=rich-text-content]");
-        await Assertions.Expect(editor).ToBeVisibleAsync(Visible);
+        var (page, editor) = await NewTemplateAsync(context, "Pasted newsletter", "News");
         await editor.ClickAsync();
         await page.Keyboard.PressAsync("Control+a");
 
@@ -95,6 +79,21 @@ public sealed class RichTextEditorBrowserTests(BrowserApp app) : IClassFixture<B
         var saved = await app.AsTenantAsync(BootstrapService.DemoEmail, async services =>
             (await services.GetRequiredService<TemplateService>().ListAsync("Pasted newsletter")).Single());
         saved.BodyHtml.Should().Contain("Paragraph 800 of this").And.Contain("Signed, the team").And.NotContain("Huge");
+    }
+
+    /// <summary>Signed in, on a new template with this name and subject: the page and its loaded body editor.</summary>
+    private async Task<(IPage Page, ILocator Editor)> NewTemplateAsync(IBrowserContext context, string name, string subject)
+    {
+        var page = await context.NewPageAsync();
+        await app.SignInAsync(page);
+        await page.GotoAsync($"{app.BaseUrl}/templates");
+        await Assertions.Expect(page.Locator("[data-testid=page-header][data-interactive=true]")).ToBeVisibleAsync(Visible);
+        await page.GetByTestId("template-new").ClickAsync();
+        await page.GetByTestId("template-name").FillAsync(name);
+        await page.GetByTestId("template-subject").FillAsync(subject);
+        var editor = page.Locator("[data-testid=template-body-html][data-ready=true] [data-testid=rich-text-content]");
+        await Assertions.Expect(editor).ToBeVisibleAsync(Visible);
+        return (page, editor);
     }
 
     /// <summary>What a browser does with a paste from the clipboard: a paste event carrying html.</summary>

@@ -13,6 +13,7 @@ public partial class PagedTable<TItem> : IDisposable
     private bool _loading;
     private string? _error;
     private CancellationTokenSource? _pending;
+    private string? _path;
 
     /// <summary>Fetches one page; called again on search, paging and <see cref="ReloadAsync"/>.</summary>
     [Parameter, EditorRequired]
@@ -81,6 +82,7 @@ public partial class PagedTable<TItem> : IDisposable
         if (InUrl)
         {
             (_query, _pageNumber) = FromUrl();
+            _path = Navigation.ToAbsoluteUri(Navigation.Uri).AbsolutePath;
             Navigation.LocationChanged += OnLocationChanged;
         }
         return LoadAsync();
@@ -92,6 +94,8 @@ public partial class PagedTable<TItem> : IDisposable
     /// <summary>A link to this page with another search or page (the menu's link to the bare list, say) shows that.</summary>
     private void OnLocationChanged(object? sender, LocationChangedEventArgs e)
     {
+        // Leaving for another page (a row's link) is not a new search of this one.
+        if (Navigation.ToAbsoluteUri(e.Location).AbsolutePath != _path) return;
         var (query, page) = FromUrl();
         if (query == _query && page == _pageNumber) return;
         (_query, _pageNumber) = (query, page);
