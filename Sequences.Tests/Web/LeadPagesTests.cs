@@ -332,6 +332,24 @@ public sealed class LeadPagesTests : DashboardTestBase
     }
 
     [Fact]
+    public void The_log_names_campaigns_and_gives_times_in_the_leads_zone_beside_utc()
+    {
+        var campaign = Guid.NewGuid();
+        var entry = new global::Sequences.Core.Engine.SequenceExecutionLog
+        {
+            ActionType = "send_deferred", ExecutedAt = new DateTime(2030, 1, 7, 9, 0, 0, DateTimeKind.Utc),
+            Metadata = new() { ["campaign_id"] = campaign.ToString(), ["retry_at"] = "2030-01-08T14:00:00.0000000Z", ["reason_code"] = "window" },
+        };
+
+        var table = Context.Bunit.Render<ExecutionLogTable>(p => p.Add(t => t.Entries, [entry]).Add(t => t.Timezone, "Australia/Sydney")
+            .Add(t => t.CampaignNames, new Dictionary<Guid, string> { [campaign] = "Spring push" }));
+
+        var details = table.Find("[data-testid=lead-log-row] .details").TextContent;
+        details.Should().Contain("Spring push").And.NotContain(campaign.ToString());
+        details.Should().Contain("Wed 2030-01-09 01:00 (Australia/Sydney), 2030-01-08 14:00 UTC").And.Contain("window");
+    }
+
+    [Fact]
     public async Task Lead_page_says_when_the_sequence_itself_holds_an_active_lead()
     {
         var sequence = await Seed.SequenceAsync(Context.TenantA);
