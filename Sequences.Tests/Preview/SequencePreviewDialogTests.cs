@@ -1,3 +1,6 @@
+using Sequences.Infrastructure.Identity;
+using Sequences.Infrastructure.Tenants;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Bunit;
 using Microsoft.AspNetCore.Components;
@@ -133,6 +136,18 @@ public sealed class SequencePreviewDialogTests : IAsyncLifetime
 
         _dialogs.WaitForAssertion(() => _dialogs.FindAll("[data-testid=timeline-entry][data-action=email_sent]").Should().HaveCount(2), Wait);
         _dialogs.FindAll("[data-testid=whatif-row]").Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task The_test_send_starts_addressed_to_the_person_testing()
+    {
+        var user = new AppUser { UserName = "tester@acme.test", Email = "tester@acme.test", TenantId = _context.TenantA };
+        (await _context.Bunit.Services.GetRequiredService<UserManager<AppUser>>().CreateAsync(user)).Succeeded.Should().BeTrue();
+        _context.Bunit.Services.GetRequiredService<TenantContext>().Set(_context.TenantA, user.Id);
+
+        await OpenAsync();
+
+        _dialogs.WaitForAssertion(() => _dialogs.Find("input[data-testid=test-send-address]").GetAttribute("value").Should().Be("tester@acme.test"), Wait);
     }
 
     [Fact]
