@@ -84,6 +84,7 @@ public sealed class SettingsBrowserTests(BrowserApp app) : IClassFixture<Browser
         // From the interactive app to the static account page and back, by the links a person clicks.
         await robin.GetByTestId("current-user").ClickAsync();
         await Assertions.Expect(robin.GetByTestId("account-email")).ToContainTextAsync("robin@demo.test", Text);
+        await robin.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await robin.GetByTestId("account-current").FillAsync(handedOver);
         await robin.GetByTestId("account-new").FillAsync("Robins-Own-Password-7");
         await robin.GetByTestId("account-confirm").FillAsync("Robins-Own-Password-7");
