@@ -87,7 +87,7 @@ public static class SequenceValidator
         foreach (var (field, source) in new[] { ("subject_line", subject), ("body_html", html), ("body_text", text) })
         {
             if (string.IsNullOrEmpty(source)) continue;
-            var name = $"The {ContentFields.Label(field)} of {what}";
+            var name = $"The {FieldLabels.Of(field)} of {what}";
             if (!templates.TryParse(source, out var error))
             {
                 issues.Add(ValidationIssue.Error(prefix + field, "template_syntax", $"{name} is not valid Liquid: {error}", step.Id));

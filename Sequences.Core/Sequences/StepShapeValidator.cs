@@ -185,12 +185,12 @@ public static class StepShapeValidator
     }
 
     /// <summary>The words the builder labels a number with, and the API's name for programs.</summary>
-    private static string Named(string field) => field[(field.LastIndexOf('.') + 1)..] switch
+    private static string Named(string field)
     {
-        "delay_days" => "The days to wait (delay_days)",
-        "delay_hours" => "The hours to wait (delay_hours)",
-        var name => name,
-    };
+        var name = field[(field.LastIndexOf('.') + 1)..];
+        var label = FieldLabels.Of(name);
+        return label == name ? name : $"The {label} ({name})";
+    }
 
     private static void Range(List<ValidationIssue> issues, string field, int? value, int max)
     {

@@ -26,8 +26,7 @@ public sealed class LeadQueryService(IDbContextFactory<SequencesDbContext> conte
 {
     public const int MaxHistory = 500;
 
-    /// <summary>One page of the leads matching <paramref name="filter"/> and the search text, which either may carry.
-    /// Newest first; leads that arrived together (one CSV import) by address, not in the random order of their ids.</summary>
+    /// <summary>One page of the leads matching <paramref name="filter"/> and the search text, which either may carry.</summary>
     public async Task<Page<Lead>> ListAsync(PageRequest request, LeadFilter filter, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -41,7 +40,7 @@ public sealed class LeadQueryService(IDbContextFactory<SequencesDbContext> conte
             return new Page<Lead>(pageIds.Select(id => rows.First(r => r.Id == id)).ToList(), ids.Count, request.Page, request.PageSize);
         }
         var total = await query.CountAsync(ct);
-        var items = await query.OrderByDescending(l => l.CreatedAt).ThenBy(l => l.Email).ThenBy(l => l.Id).Skip(request.Skip).Take(request.PageSize).ToListAsync(ct);
+        var items = await query.NewestFirst().Skip(request.Skip).Take(request.PageSize).ToListAsync(ct);
         return new Page<Lead>(items, total, request.Page, request.PageSize);
     }
 
@@ -62,7 +61,7 @@ public sealed class LeadQueryService(IDbContextFactory<SequencesDbContext> conte
         await using var db = await contexts.CreateDbContextAsync(ct);
         var query = Filtered(db, filter);
         if (filter.Tag is { Length: > 0 } tag) return await TaggedIdsAsync(query, tag, ct);
-        return await query.OrderByDescending(l => l.CreatedAt).ThenBy(l => l.Email).ThenBy(l => l.Id).Select(l => l.Id).ToListAsync(ct);
+        return await query.NewestFirst().Select(l => l.Id).ToListAsync(ct);
     }
 
     public async Task<IReadOnlyList<string>> TagsAsync(CancellationToken ct = default)
@@ -156,7 +155,7 @@ public sealed class LeadQueryService(IDbContextFactory<SequencesDbContext> conte
 
     private static async Task<List<Guid>> TaggedIdsAsync(IQueryable<Lead> query, string tag, CancellationToken ct)
     {
-        var candidates = await query.OrderByDescending(l => l.CreatedAt).ThenBy(l => l.Email).ThenBy(l => l.Id).Select(l => new { l.Id, l.Tags }).ToListAsync(ct);
+        var candidates = await query.NewestFirst().Select(l => new { l.Id, l.Tags }).ToListAsync(ct);
         return candidates.Where(c => c.Tags.Contains(tag, StringComparer.OrdinalIgnoreCase)).Select(c => c.Id).ToList();
     }
 }

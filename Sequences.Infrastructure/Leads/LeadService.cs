@@ -20,7 +20,7 @@ public sealed class LeadService(IDbContextFactory<SequencesDbContext> contexts, 
                                      || (l.Company != null && l.Company.ToLower().Contains(q)));
         }
         var total = await query.CountAsync(ct);
-        var items = await query.OrderByDescending(l => l.CreatedAt).ThenBy(l => l.Email).ThenBy(l => l.Id)
+        var items = await query.NewestFirst()
             .Skip(request.Skip).Take(request.PageSize).ToListAsync(ct);
         return new Page<Lead>(items, total, request.Page, request.PageSize);
     }

@@ -133,7 +133,7 @@ public sealed class TemplateService(IDbContextFactory<SequencesDbContext> contex
         if (input.SubjectLine is { Length: > 998 }) issues.Add(ValidationIssue.Error("subject_line", "too_long", "The subject is longer than 998 characters."));
         foreach (var (field, value) in new[] { ("subject_line", input.SubjectLine), ("body_html", input.BodyHtml), ("body_text", input.BodyText) })
         {
-            var label = ContentFields.Label(field);
+            var label = FieldLabels.Of(field);
             if (value is { Length: > MaxBody }) issues.Add(ValidationIssue.Error(field, "too_long", $"The {label} is longer than {MaxBody:N0} characters."));
             if (!liquid.TryParse(value, out var error))
             {

@@ -247,9 +247,7 @@ public sealed class LeadPagesTests : DashboardTestBase
     [Fact]
     public async Task Lead_page_shows_fields_enrollments_and_next_action_in_local_time_and_utc()
     {
-        var sequence = await Seed.SequenceAsync(Context.TenantA);
-        var lead = await Seed.LeadAsync(Context.TenantA, "tokyo@example.com", "Asia/Tokyo", ["apac"]);
-        await Seed.EnrollAsync(Context.TenantA, lead.Id, sequence.Id);
+        var (sequence, lead) = await EnrolledLeadAsync("tokyo@example.com", "Asia/Tokyo", ["apac"]);
 
         var page = Context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, lead.Id));
 
@@ -288,9 +286,7 @@ public sealed class LeadPagesTests : DashboardTestBase
     [Fact]
     public async Task Lead_page_buttons_pause_resume_and_skip_the_enrollment()
     {
-        var sequence = await Seed.SequenceAsync(Context.TenantA);
-        var lead = await Seed.LeadAsync(Context.TenantA, "ctl@example.com");
-        await Seed.EnrollAsync(Context.TenantA, lead.Id, sequence.Id);
+        var (sequence, lead) = await EnrolledLeadAsync("ctl@example.com");
         var dialogs = Context.Bunit.Render<MudDialogProvider>();
         var page = Context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, lead.Id));
         page.WaitForAssertion(() => page.Find("[data-testid=lead-state]").GetAttribute("data-status").Should().Be("active"), Wait);
@@ -314,9 +310,7 @@ public sealed class LeadPagesTests : DashboardTestBase
     [Fact]
     public async Task An_open_lead_page_follows_what_the_engine_does_meanwhile()
     {
-        var sequence = await Seed.SequenceAsync(Context.TenantA);
-        var lead = await Seed.LeadAsync(Context.TenantA, "live@example.com");
-        await Seed.EnrollAsync(Context.TenantA, lead.Id, sequence.Id);
+        var (sequence, lead) = await EnrolledLeadAsync("live@example.com");
         var page = Context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, lead.Id));
         page.WaitForAssertion(() => page.Find("[data-testid=lead-state-step]").TextContent.Should().NotBe("2. Nudge"), Wait);
 
@@ -352,9 +346,7 @@ public sealed class LeadPagesTests : DashboardTestBase
     [Fact]
     public async Task Lead_page_says_when_the_sequence_itself_holds_an_active_lead()
     {
-        var sequence = await Seed.SequenceAsync(Context.TenantA);
-        var lead = await Seed.LeadAsync(Context.TenantA, "held@example.com");
-        await Seed.EnrollAsync(Context.TenantA, lead.Id, sequence.Id);
+        var (sequence, lead) = await EnrolledLeadAsync("held@example.com");
 
         var page = Context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, lead.Id));
         page.WaitForElement("[data-testid=lead-state-held]", Wait).TextContent.Should().Contain("a draft");
@@ -368,9 +360,7 @@ public sealed class LeadPagesTests : DashboardTestBase
     [Fact]
     public async Task Lead_page_snoozes_an_enrollment_until_a_picked_day()
     {
-        var sequence = await Seed.SequenceAsync(Context.TenantA);
-        var lead = await Seed.LeadAsync(Context.TenantA, "snooze@example.com", "Europe/London");
-        await Seed.EnrollAsync(Context.TenantA, lead.Id, sequence.Id);
+        var (sequence, lead) = await EnrolledLeadAsync("snooze@example.com", "Europe/London");
         var dialogs = Context.Bunit.Render<MudDialogProvider>();
         var page = Context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, lead.Id));
 
@@ -440,9 +430,7 @@ public sealed class LeadPagesTests : DashboardTestBase
     [Fact]
     public async Task Lead_page_deletes_the_lead_after_asking_and_can_block_its_address()
     {
-        var sequence = await Seed.SequenceAsync(Context.TenantA);
-        var lead = await Seed.LeadAsync(Context.TenantA, "erase@example.com");
-        await Seed.EnrollAsync(Context.TenantA, lead.Id, sequence.Id);
+        var (sequence, lead) = await EnrolledLeadAsync("erase@example.com");
         var dialogs = Context.Bunit.Render<MudDialogProvider>();
         var page = Context.Bunit.Render<LeadDetail>(p => p.Add(x => x.Id, lead.Id));
 
@@ -488,6 +476,15 @@ public sealed class LeadPagesTests : DashboardTestBase
     }
 
     private Task<Lead> StoredAsync(Guid id) => Seed.QueryAsync(Context.TenantA, db => db.Leads.AsNoTracking().SingleAsync(l => l.Id == id));
+
+    /// <summary>A lead of tenant A enrolled in a fresh sequence of it.</summary>
+    private async Task<(global::Sequences.Core.Sequences.Sequence Sequence, Lead Lead)> EnrolledLeadAsync(string email, string? timezone = null, string[]? tags = null)
+    {
+        var sequence = await Seed.SequenceAsync(Context.TenantA);
+        var lead = await Seed.LeadAsync(Context.TenantA, email, timezone, tags);
+        await Seed.EnrollAsync(Context.TenantA, lead.Id, sequence.Id);
+        return (sequence, lead);
+    }
 
     private static IElement Input(IRenderedComponent<MudDialogProvider> dialogs, string testId) => dialogs.FindInput(testId);
 
