@@ -44,16 +44,40 @@ public sealed class EnrollmentService(IDbContextFactory<SequencesDbContext> cont
         return await ViewAsync(db, state.Id, ct);
     }
 
+    /// <summary>Enrolls chosen leads (the leads page's selection, or the API's list) in one sequence by hand, a chunk at
+    /// a time, each chunk its own commit, so a long run can show how far it got. Ids that are no lead of the workspace
+    /// refuse the whole call before anything is written; leads already in the sequence, unsubscribed, bounced or
+    /// blocked are counted, not failed.</summary>
+    public async Task<EnrollResult> EnrollLeadsAsync(Guid sequenceId, IReadOnlyList<Guid>? leadIds, Func<int, Task>? progress = null,
+        CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var sequence = await LoadSequenceAsync(db, sequenceId, ct) ?? throw new NotFoundException("Sequence", sequenceId);
+        if (leadIds is null || leadIds.Count == 0) throw new InputRejectedException("lead_ids", "required", "lead_ids must list at least one lead id.");
+        if (sequence.Status == SequenceStatus.Archived) throw new ConflictException("An archived sequence takes no new leads.");
+        var distinct = leadIds.Distinct().ToList();
+        var known = new HashSet<Guid>();
+        foreach (var chunk in distinct.Chunk(EnrollChunk))
+            known.UnionWith(await db.Leads.Where(l => chunk.Contains(l.Id)).Select(l => l.Id).ToListAsync(ct));
+        var unknown = leadIds.Select((id, i) => (id, i)).Where(x => !known.Contains(x.id))
+            .Select(x => ValidationIssue.Error($"lead_ids[{x.i}]", "unknown_lead", $"Lead {x.id} does not exist.")).ToList();
+        if (unknown.Count > 0) throw new InputRejectedException(unknown);
+        return await EnrollManyAsync(db, sequence, distinct, null, null, ct, progress);
+    }
+
+    private const int EnrollChunk = 500;
+
     /// <summary>Enrolls many leads (a campaign's) in one go: already enrolled, suppressed and non-matching leads are counted, not failed.</summary>
     public async Task<EnrollResult> EnrollManyAsync(SequencesDbContext db, Sequence sequence, IReadOnlyCollection<Guid> leadIds, Guid? campaignId,
-        IReadOnlyList<LeadCriterion>? criteria, CancellationToken ct)
+        IReadOnlyList<LeadCriterion>? criteria, CancellationToken ct, Func<int, Task>? progress = null)
     {
         var enrolled = 0; var already = 0; var suppressed = 0; var notMatching = 0;
         if (sequence.Status == SequenceStatus.Archived) return new EnrollResult(0, 0, 0, leadIds.Count);
         string? tenantZone = null;
-        foreach (var chunk in leadIds.Chunk(500))
+        var done = 0;
+        foreach (var chunk in leadIds.Chunk(EnrollChunk))
         {
-            var leads = await db.Leads.Where(l => chunk.Contains(l.Id)).ToListAsync(ct);
+            var leads = await db.Leads.AsNoTracking().Where(l => chunk.Contains(l.Id)).ToListAsync(ct);
             var existing = (await db.LeadSequenceStates.Where(s => s.SequenceId == sequence.Id && chunk.Contains(s.LeadId)).Select(s => s.LeadId).ToListAsync(ct)).ToHashSet();
             var emails = leads.Select(l => l.Email).ToList();
             var blocked = (await db.Suppressions.Where(s => emails.Contains(s.Email)).Select(s => s.Email).ToListAsync(ct)).ToHashSet();
@@ -67,6 +91,9 @@ public sealed class EnrollmentService(IDbContextFactory<SequencesDbContext> cont
                 enrolled++;
             }
             await db.SaveChangesAsync(ct);
+            DetachSaved(db);
+            done += chunk.Length;
+            if (progress is not null) await progress(done);
         }
         return new EnrollResult(enrolled, already, suppressed, notMatching);
     }
@@ -158,6 +185,14 @@ public sealed class EnrollmentService(IDbContextFactory<SequencesDbContext> cont
             throw new ConflictException("The scheduler is working on this enrollment right now; try again in a moment.");
         }
         return await ViewAsync(db, state.Id, ct);
+    }
+
+    /// <summary>Saved enrollments and their log rows leave the change tracker, so that every chunk's save scans only
+    /// its own rows, not all those of the chunks before it.</summary>
+    private static void DetachSaved(SequencesDbContext db)
+    {
+        foreach (var entry in db.ChangeTracker.Entries().Where(e => e.Entity is LeadSequenceState or SequenceExecutionLog).ToList())
+            entry.State = EntityState.Detached;
     }
 
     private LeadSequenceState NewState(SequencesDbContext db, Lead lead, Sequence sequence, Guid? campaignId, string? tenantZone)

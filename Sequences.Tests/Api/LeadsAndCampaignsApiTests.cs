@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using System.Text.Json.Nodes;
 using Sequences.Tests.Infrastructure;
@@ -202,6 +203,47 @@ public abstract class LeadsAndCampaignsApiTests(SequencesApp app) : ApiTestBase(
         await ExpectProblemAsync(await A.PutJsonAsync($"/api/campaigns/{Id(campaign)}", new { name = "" }), HttpStatusCode.BadRequest, "name");
         (await B.PutJsonAsync($"/api/campaigns/{Id(campaign)}", new { name = "Stolen" })).StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await JsonAsync(await A.GetAsync($"/api/campaigns/{Id(campaign)}")))["name"]!.GetValue<string>().Should().Be("Q4 push, Europe");
+    }
+
+    [Fact]
+    public async Task Leads_are_enrolled_in_a_sequence_in_bulk_and_a_refused_call_enrolls_nobody()
+    {
+        var sequence = await CreateSequenceAsync(A, "Bulk target", Email());
+        var enroll = $"/api/sequences/{Id(sequence)}/enroll";
+        var leads = new List<Guid>();
+        var emails = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            emails.Add($"bulk{i}-{Guid.NewGuid():N}@example.com");
+            leads.Add(Id(await JsonAsync(await A.PostJsonAsync("/api/leads", new { email = emails[i] }))));
+        }
+        await ExpectAsync(await A.PostJsonAsync($"/api/leads/{leads[0]}/assign-sequence", new { sequence_id = Id(sequence) }), HttpStatusCode.OK);
+        await ExpectAsync(await A.PostJsonAsync("/api/suppressions", new { email = emails[2] }), HttpStatusCode.Created);
+
+        // An unknown id refuses the whole call: leads[3], listed before it, is not enrolled either.
+        await ExpectProblemAsync(await A.PostJsonAsync(enroll, new { lead_ids = new[] { leads[3], Guid.NewGuid() } }), HttpStatusCode.BadRequest, "lead_ids[1]");
+        await ExpectProblemAsync(await A.PostJsonAsync(enroll, new { lead_ids = Array.Empty<Guid>() }), HttpStatusCode.BadRequest, "lead_ids");
+        await ExpectProblemAsync(await A.PostJsonAsync(enroll, new { lead_ids = Enumerable.Range(0, 10_001).Select(_ => leads[3]) }), HttpStatusCode.BadRequest, "lead_ids");
+        (await EnrolledAsync(leads[3])).Should().BeEmpty("a refused call enrolls nobody");
+
+        var response = await A.PostJsonAsync(enroll, new { lead_ids = new[] { leads[0], leads[1], leads[2], leads[3], leads[1] } });
+        await ExpectAsync(response, HttpStatusCode.OK);
+        var counts = await JsonAsync(response);
+        (counts["enrolled"]!.GetValue<int>(), counts["already_enrolled"]!.GetValue<int>(), counts["suppressed"]!.GetValue<int>()).Should().Be((2, 1, 1));
+        (await EnrolledAsync(leads[1])).Should().Equal(Id(sequence));
+        (await EnrolledAsync(leads[2])).Should().BeEmpty("a blocked address is never mailed");
+
+        // Another workspace sees neither the sequence nor the leads.
+        (await B.PostJsonAsync(enroll, new { lead_ids = new[] { leads[3] } })).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        var theirs = await CreateSequenceAsync(B, "Theirs", Email());
+        await ExpectProblemAsync(await B.PostJsonAsync($"/api/sequences/{Id(theirs)}/enroll", new { lead_ids = new[] { leads[3] } }), HttpStatusCode.BadRequest, "lead_ids[0]");
+
+        await ExpectAsync(await A.PostJsonAsync($"/api/sequences/{Id(sequence)}/archive", new { }), HttpStatusCode.OK);
+        var late = Id(await JsonAsync(await A.PostJsonAsync("/api/leads", new { email = $"late-{Guid.NewGuid():N}@example.com" })));
+        await ExpectProblemAsync(await A.PostJsonAsync(enroll, new { lead_ids = new[] { late } }), HttpStatusCode.Conflict);
+
+        async Task<List<Guid>> EnrolledAsync(Guid lead) =>
+            (await A.GetFromJsonAsync<JsonArray>($"/api/leads/{lead}/sequence-state"))!.Select(e => Guid.Parse(e!["sequence_id"]!.GetValue<string>())).ToList();
     }
 
     [Fact]

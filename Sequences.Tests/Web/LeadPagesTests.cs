@@ -245,6 +245,80 @@ public sealed class LeadPagesTests : DashboardTestBase
     }
 
     [Fact]
+    public async Task Bulk_enroll_puts_the_selected_leads_in_a_sequence_after_asking_and_counts_those_left_out()
+    {
+        var leads = await ThreeEnrolledLeadsAsync("enroll");
+        var target = await Seed.SequenceAsync(Context.TenantA, "Follow-up");
+        var archived = await Seed.SequenceAsync(Context.TenantA, "Old one");
+        var unsubscribed = await Seed.LeadAsync(Context.TenantA, "gone@example.com");
+        await Seed.WithDbAsync(Context.TenantA, async db =>
+        {
+            (await db.Leads.SingleAsync(l => l.Id == unsubscribed.Id)).UnsubscribedAt = new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+            (await db.Sequences.SingleAsync(s => s.Id == archived.Id)).Status = global::Sequences.Core.Sequences.SequenceStatus.Archived;
+            await db.SaveChangesAsync();
+        });
+        await Seed.EnrollAsync(Context.TenantA, leads[1].Id, target.Id);
+        var dialogs = Context.Bunit.Render<MudDialogProvider>();
+        var page = Context.Bunit.Render<LeadList>();
+        page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Should().HaveCount(4), Wait);
+        foreach (var lead in leads.Append(unsubscribed)) Select(page, lead.Id);
+
+        var offered = page.FindComponent<LeadBulkBar>().Instance.Options.OpenSequences;
+        offered.Select(s => s.Label).Should().Contain("Follow-up (draft)").And.NotContain(l => l.StartsWith("Old one"), "an archived sequence takes no new leads");
+        var select = page.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == "Enroll in");
+        page.Find("[data-testid=bulk-enroll]").HasAttribute("disabled").Should().BeTrue("no sequence is chosen yet");
+        await page.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(target.Id.ToString()));
+
+        page.Find("[data-testid=bulk-enroll]").Click();
+        dialogs.WaitForAssertion(() => dialogs.Markup.Should().Contain("Enroll 4 selected leads in \"Follow-up\"?")
+            .And.Contain("a draft: they wait for its start"), Wait);
+        dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Cancel").Click();
+        (await EnrolledInTargetAsync()).Should().Equal([leads[1].Id], "a cancelled enroll changes nothing");
+
+        page.Find("[data-testid=bulk-enroll]").Click();
+        dialogs.WaitForAssertion(() => dialogs.FindAll("button").Should().Contain(b => b.TextContent.Trim() == "Enroll"), Wait);
+        dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Enroll").Click();
+
+        page.WaitForAssertion(() => page.Find("[data-testid=bulk-result]").TextContent.Should()
+            .Be("2 lead(s) enrolled in \"Follow-up\"; 1 already in it; 1 unsubscribed, bounced or blocked, left out."
+                + " The sequence is a draft: they wait for its start."), Wait);
+        (await EnrolledInTargetAsync()).Should().BeEquivalentTo([leads[0].Id, leads[1].Id, leads[2].Id]);
+
+        Task<List<Guid>> EnrolledInTargetAsync() =>
+            Seed.QueryAsync(Context.TenantA, db => db.LeadSequenceStates.Where(s => s.SequenceId == target.Id).Select(s => s.LeadId).ToListAsync());
+    }
+
+    [Fact]
+    public async Task Bulk_enroll_of_many_leads_reports_its_progress_chunk_by_chunk()
+    {
+        var sequence = await Seed.SequenceAsync(Context.TenantA);
+        var ids = new List<Guid>();
+        await Seed.WithDbAsync(Context.TenantA, async db =>
+        {
+            for (var i = 0; i < 1_100; i++)
+            {
+                var lead = new Lead { Email = $"many{i}@example.com" };
+                db.Leads.Add(lead);
+                ids.Add(lead.Id);
+            }
+            await db.SaveChangesAsync();
+        });
+
+        var reported = new List<int>();
+        EnrollResult? result = null;
+        await Context.AsTenantAsync(Context.TenantA, async services =>
+            result = await services.GetRequiredService<EnrollmentService>().EnrollLeadsAsync(sequence.Id, ids, done =>
+            {
+                reported.Add(done);
+                return Task.CompletedTask;
+            }));
+
+        reported.Should().Equal(500, 1_000, 1_100);
+        result!.Enrolled.Should().Be(1_100);
+        (await Seed.QueryAsync(Context.TenantA, db => db.LeadSequenceStates.CountAsync(s => s.SequenceId == sequence.Id))).Should().Be(1_100);
+    }
+
+    [Fact]
     public async Task Lead_page_shows_fields_enrollments_and_next_action_in_local_time_and_utc()
     {
         var (sequence, lead) = await EnrolledLeadAsync("tokyo@example.com", "Asia/Tokyo", ["apac"]);

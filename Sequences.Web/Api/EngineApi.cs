@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Sequences.Core.Common;
 using Sequences.Core.Engine;
 using Sequences.Core.Sequences;
 using Sequences.Infrastructure.Campaigns;
@@ -25,6 +26,7 @@ public static class EngineApi
         sequences.MapGet("/{id:guid}/progress", async Task<Ok<SequenceProgress>> (Guid id, SequenceLifecycle life, CancellationToken ct) =>
             TypedResults.Ok(await life.ProgressAsync(id, ct)));
         sequences.MapPost("/{id:guid}/simulate", Simulate);
+        sequences.MapPost("/{id:guid}/enroll", EnrollLeads);
         sequences.MapPost("/process-queue", async Task<Ok<ProcessQueueResponse>> (QueuePass pass, ITenantContext tenant, CancellationToken ct) =>
             TypedResults.Ok(ProcessQueueResponse.From(await pass.RunAsync(tenant.TenantId ?? throw new InvalidOperationException("No tenant."), ct))));
         sequences.MapGet("/queue-status", async Task<Ok<QueueStatusResponse>> (QueueHealth health, CancellationToken ct) =>
@@ -55,6 +57,15 @@ public static class EngineApi
             return TypedResults.NoContent();
         });
         return api;
+    }
+
+    /// <summary>Enrolls up to <see cref="CampaignService.MaxLeadsPerCall"/> leads by hand, as the leads page's bulk bar does.</summary>
+    private static async Task<Ok<BulkEnrollResponse>> EnrollLeads(Guid id, AddLeadsRequest body, EnrollmentService enrollments, CancellationToken ct)
+    {
+        if (body.LeadIds is { Count: > CampaignService.MaxLeadsPerCall })
+            throw new InputRejectedException("lead_ids", "too_many", $"At most {CampaignService.MaxLeadsPerCall} lead ids per call.");
+        var result = await enrollments.EnrollLeadsAsync(id, body.LeadIds, ct: ct);
+        return TypedResults.Ok(new BulkEnrollResponse(result.Enrolled, result.AlreadyEnrolled, result.Suppressed));
     }
 
     private static async Task<Ok<TimelineResponse>> Simulate(Guid id, SimulateRequest body, SequenceService sequences, SequencePreviewService preview, CancellationToken ct)

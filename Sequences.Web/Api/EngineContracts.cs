@@ -13,6 +13,10 @@ public sealed record SnoozeRequest(Guid? SequenceId, DateOnly? Until);
 
 public sealed record AssignLeadRequest(Guid? SequenceId, Guid? CampaignId);
 
+/// <summary>What a bulk enrollment did: leads enrolled, leads already in the sequence, and leads never mailed
+/// (unsubscribed, bounced or blocked), which are left out.</summary>
+public sealed record BulkEnrollResponse(int Enrolled, int AlreadyEnrolled, int Suppressed);
+
 public sealed record LogEntryResponse(Guid Id, Guid? StepId, int? StepOrder, string ActionType, LogResult ActionResult, string? ErrorMessage,
     IReadOnlyDictionary<string, string> Metadata, DateTime ExecutedAt)
 {
