@@ -20,6 +20,7 @@ public sealed record StepInput
     public string? SubjectLine { get; init; }
     public string? BodyText { get; init; }
     public string? BodyHtml { get; init; }
+    public bool? SameThread { get; init; }
     public int? DelayDays { get; init; }
     public int? DelayHours { get; init; }
     public string? SendTime { get; init; }

@@ -16,6 +16,9 @@ public sealed class SequenceStep : TenantEntity
     public string? SubjectLine { get; set; }
     public string? BodyText { get; set; }
     public string? BodyHtml { get; set; }
+    /// <summary>An email step sent as a reply to the enrollment's last sent email ("Re: " its subject, threading
+    /// headers), so the lead sees one conversation. The step's own subject is used when nothing was sent before.</summary>
+    public bool SameThread { get; set; }
     public int DelayDays { get; set; }
     public int DelayHours { get; set; }
     /// <summary>Local "HH:mm" in the lead's zone, or null.</summary>

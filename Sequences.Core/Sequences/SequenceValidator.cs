@@ -37,6 +37,10 @@ public static class SequenceValidator
             {
                 case StepType.Email:
                     CheckEmail(issues, step, templates);
+                    if (step.SameThread && !steps.Take(i).Any(s => s.StepType == StepType.Email))
+                        issues.Add(ValidationIssue.Warning("same_thread", "no_earlier_email",
+                            $"{Describe(step)} is sent as a reply in the same thread, but no email comes before it; it goes out as a new email with its own subject.",
+                            step.Id));
                     break;
                 case StepType.Condition:
                     CheckCondition(issues, step, byId);

@@ -50,6 +50,7 @@ public static class StepMapper
         step.SubjectLine = input.SubjectLine;
         step.BodyText = input.BodyText;
         step.BodyHtml = input.BodyHtml;
+        step.SameThread = input.StepType == StepType.Email && input.SameThread == true;
         step.DelayDays = input.DelayDays ?? 0;
         step.DelayHours = input.DelayHours ?? 0;
         step.SendTime = input.SendTime;
@@ -87,6 +88,7 @@ public static class StepMapper
         SubjectLine = step.SubjectLine,
         BodyText = step.BodyText,
         BodyHtml = step.BodyHtml,
+        SameThread = step.SameThread,
         DelayDays = step.DelayDays,
         DelayHours = step.DelayHours,
         SendTime = step.SendTime,

@@ -57,6 +57,12 @@ internal sealed class BatchData
 
     public void Remember(OutboundMessage message) => _messages[(message.StateId, message.StepId)] = message;
 
+    /// <summary>What the enrollment has sent so far (its messages of every version are in the batch): what a
+    /// same-thread step replies to. Only same-thread steps ask, so the plain pass pays nothing for it.</summary>
+    public IEnumerable<SentMail> SentMails(Guid stateId) =>
+        _messages.Values.Where(m => m.StateId == stateId && m is { Status: OutboundStatus.Sent, SentAt: not null })
+            .Select(m => new SentMail(m.MessageId, m.Subject, m.SentAt!.Value));
+
     public bool IsSuppressed(Lead lead) =>
         lead.UnsubscribedAt is not null || lead.BouncedAt is not null || _suppressed.Contains((lead.TenantId, lead.Email));
 

@@ -255,7 +255,7 @@ internal sealed class PassWorker(
         try
         {
             email = _composer.Compose(step, variant, lead, runtime, runtime.CampaignName ?? batch.CampaignName(state.CampaignId), key,
-                _links.Unsubscribe(state.TenantId, message.Id, lead.Id));
+                _links.Unsubscribe(state.TenantId, message.Id, lead.Id), step.SameThread ? EmailThread.ReplyTo(batch.SentMails(state.Id)) : null);
             var tracked = _tracker.Track(email, new MessageTracking(state.TenantId, message.Id, lead.Id,
                 runtime.Sequence.Settings.TrackOpens, runtime.Sequence.Settings.TrackClicks));
             email = tracked.Email;

@@ -14,7 +14,7 @@ public sealed class MimeMessageFactory(TimeProvider clock)
     private static readonly HashSet<string> ReservedHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
         "From", "To", "Cc", "Bcc", "Sender", "Reply-To", "Subject", "Message-ID", "Date", "MIME-Version",
-        "Content-Type", "Content-Transfer-Encoding", ListUnsubscribe, ListUnsubscribePost,
+        "Content-Type", "Content-Transfer-Encoding", ListUnsubscribe, ListUnsubscribePost, "In-Reply-To", "References",
     };
 
     /// <exception cref="ArgumentException">An address is not valid, an extra header is reserved, or the email has no body.</exception>
@@ -30,6 +30,8 @@ public sealed class MimeMessageFactory(TimeProvider clock)
         message.Subject = email.Subject;
         message.Date = clock.GetUtcNow();
         message.MessageId = MessageIds.Bare(email.MessageId);
+        if (!string.IsNullOrEmpty(email.InReplyTo)) message.InReplyTo = MessageIds.Bare(email.InReplyTo);
+        foreach (var reference in email.References ?? []) message.References.Add(MessageIds.Bare(reference));
 
         if (UnsubscribeHeader(email) is { } unsubscribe)
         {

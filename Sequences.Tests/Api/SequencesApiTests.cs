@@ -216,7 +216,9 @@ public abstract class SequencesApiTests(SequencesApp app) : ApiTestBase(app)
                 },
             },
             new { step_type = "condition", condition_type = "if_clicked", delay_days = 2, condition_value = new { on_true = "stop" } },
-            new { step_type = "email", subject_line = "Follow", body_text = "f" });
+            new { step_type = "email", subject_line = "Follow", body_text = "f", same_thread = true },
+            new { step_type = "delay", delay_days = 1, same_thread = true });
+        Steps(sequence).Select(s => s!["same_thread"]!.GetValue<bool>()).Should().Equal([false, false, true, false], "only an email can reply in a thread");
 
         var export = JsonNode.Parse(await A.GetStringAsync($"/api/sequences/{Id(sequence)}/export"))!.AsObject();
         export["format_version"]!.GetValue<int>().Should().Be(1);
@@ -231,6 +233,7 @@ public abstract class SequencesApiTests(SequencesApp app) : ApiTestBase(app)
         first["variants"]!.AsArray().Select(v => v!["subject_line"]!.GetValue<string>()).Should().Equal("Subject A", "Subject B");
         first["variants"]!.AsArray().Select(v => v!["weight"]!.GetValue<int>()).Should().Equal(70, 30);
         Steps(copy)[1]!["condition_value"]!["on_true"]!.GetValue<string>().Should().Be("stop");
+        Steps(copy)[2]!["same_thread"]!.GetValue<bool>().Should().BeTrue();
         Steps(copy).Select(s => Id(s!)).Should().NotIntersectWith(Steps(sequence).Select(s => Id(s!)));
 
         var wrongVersion = export.DeepClone().AsObject();

@@ -33,6 +33,12 @@ public sealed class SequenceValidatorTests
         return step;
     }
 
+    private static SequenceStep Threaded(SequenceStep step)
+    {
+        step.SameThread = true;
+        return step;
+    }
+
     private static SequenceStepVariant Variant(string label, string? subject = null, string? html = null, string? text = null) =>
         new() { Variant = label, SubjectLine = subject, BodyHtml = html, BodyText = text };
 
@@ -194,6 +200,9 @@ public sealed class SequenceValidatorTests
             [Warning("condition_without_wait", "delay_hours", 2)]),
 
         new Case("hours are a wait too", Of(Email(1), Condition(2, delayDays: 0, delayHours: 3)), []),
+
+        new Case("a reply in the thread with no email before it", Of(Threaded(Email(1)), Delay(2), Threaded(Email(3))),
+            [Warning("no_earlier_email", "same_thread", 1, "no email comes before it")]),
 
         new Case("a delay step in between is a wait", Of(Email(1), Delay(2), Condition(3, delayDays: 0)), []),
     };

@@ -50,6 +50,37 @@ public abstract class EngineTests(SequencesApp app) : EngineTestBase(app)
     }
 
     [Fact]
+    public async Task Same_thread_steps_reply_to_the_last_email_so_the_lead_sees_one_conversation()
+    {
+        var sequence = await StartedSequenceAsync(null,
+            new { step_type = "email", subject_line = "Re: Intro for {{ lead.first_name }}", body_text = "Hello", same_thread = true },
+            new { step_type = "email", delay_days = 2, subject_line = "Only if nothing was sent", body_text = "Bumping this", same_thread = true },
+            new { step_type = "email", delay_days = 2, subject_line = "A new topic", body_text = "Something else" },
+            new { step_type = "email", delay_days = 2, subject_line = "Unused", body_text = "Last try", same_thread = true });
+        var lead = await LeadAsync(A, first: "Grace");
+        await EnrollAsync(A, lead, Id(sequence));
+
+        await ProcessAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            App.Clock.Advance(TimeSpan.FromDays(2));
+            await ProcessAsync();
+        }
+
+        var mails = MailsTo(lead);
+        mails.Select(m => m.Subject).Should().Equal("Re: Intro for Grace", "Re: Intro for Grace", "A new topic", "Re: A new topic");
+        mails[0].InReplyTo.Should().BeNull("nothing was sent before the first email, so it starts the conversation with its own subject");
+        mails[0].References.Should().BeEmpty();
+        mails[1].InReplyTo.Should().Be(mails[0].MessageId);
+        mails[1].References.Should().Equal(mails[0].MessageId);
+        mails[2].InReplyTo.Should().BeNull("a step without same thread starts a new one");
+        mails[3].InReplyTo.Should().Be(mails[2].MessageId);
+        mails[3].References.Should().Equal([mails[2].MessageId], "the earlier conversation had another subject");
+        (await MessagesAsync(lead)).OrderBy(m => m.SentAt).Select(m => m.Subject).Should()
+            .Equal("Re: Intro for Grace", "Re: Intro for Grace", "A new topic", "Re: A new topic");
+    }
+
+    [Fact]
     public async Task Sent_mails_leave_their_message_event_and_log_rows_as_the_api_and_the_queries_read_them()
     {
         // The pass writes these rows in bulk, outside EF's change tracker (several rows per statement): they must

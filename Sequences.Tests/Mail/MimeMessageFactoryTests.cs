@@ -62,6 +62,20 @@ public sealed class MimeMessageFactoryTests
     }
 
     [Fact]
+    public void A_reply_in_a_thread_carries_in_reply_to_and_references_that_extra_headers_cannot_replace()
+    {
+        var email = MailSamples.Email() with { InReplyTo = "<second@sender.example>", References = ["<first@sender.example>", "<second@sender.example>"] };
+
+        var message = MailSamples.RoundTrip(_factory.Create(email));
+
+        message.InReplyTo.Should().Be("second@sender.example");
+        message.References.Should().Equal("first@sender.example", "second@sender.example");
+        _factory.Create(MailSamples.Email()).Headers.Contains("In-Reply-To").Should().BeFalse("a new email answers nothing");
+        var forged = () => _factory.Create(MailSamples.Email() with { Headers = new Dictionary<string, string> { ["References"] = "<x@y>" } });
+        forged.Should().Throw<ArgumentException>().WithMessage("*References*");
+    }
+
+    [Fact]
     public void Mailto_is_only_listed_when_configured()
     {
         var message = _factory.Create(MailSamples.Email() with { UnsubscribeMailto = null });

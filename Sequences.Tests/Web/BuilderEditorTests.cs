@@ -38,6 +38,28 @@ public sealed class BuilderEditorTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Email_editor_sends_a_step_as_a_reply_in_the_thread_and_says_what_that_does()
+    {
+        var document = new BuilderDocument { Name = "Threaded" };
+        document.Insert(0, StepDraft.New(StepType.Email)).SubjectLine = "Intro";
+        var step = document.Insert(1, StepDraft.New(StepType.Email));
+        step.SubjectLine = "Fallback";
+        var editor = RenderEmail(step, []);
+        editor.FindAll("[data-testid=email-same-thread-hint]").Should().BeEmpty();
+
+        MudInputs.InputOf(editor.Find("[data-testid=email-same-thread]")).Change(true);
+
+        step.SameThread.Should().BeTrue();
+        _changes.Should().Be(1);
+        editor.Find("[data-testid=email-same-thread-hint]").TextContent.Should().Contain("\"Re: \" its subject");
+        StepText.Detail(step, document).Should().Be("Reply in thread (else: Fallback)");
+        document.Steps[1].ToInput().SameThread.Should().BeTrue("the builder saves it");
+        BuilderValidation.Validate(document, new()).Should().NotContain(i => i.Code == "no_earlier_email");
+        document.Steps[0].SameThread = true;
+        BuilderValidation.Validate(document, new()).Should().ContainSingle(i => i.Code == "no_earlier_email" && i.StepId == document.Steps[0].Id);
+    }
+
+    [Fact]
     public void Email_editor_shows_validation_messages_on_its_fields()
     {
         var document = new BuilderDocument { Name = "Checked" };

@@ -44,14 +44,15 @@ public sealed record StepResponse(
     string? SubjectLine, string? BodyText, string? BodyHtml, int DelayDays, int DelayHours, string? SendTime,
     ConditionType? ConditionType, ConditionValue? ConditionValue, ActionType? ActionType, ActionConfig? ActionConfig,
     string? Variant, double? PositionX, double? PositionY, IReadOnlyList<VariantResponse> Variants,
-    DateTime CreatedAt, DateTime UpdatedAt, AutoWinnerSettings? AutoWinner = null, WinnerDecision? Winner = null, Guid? SourceStepId = null)
+    DateTime CreatedAt, DateTime UpdatedAt, AutoWinnerSettings? AutoWinner = null, WinnerDecision? Winner = null, Guid? SourceStepId = null,
+    bool SameThread = false)
 {
     public static StepResponse From(SequenceStep s) =>
         new(s.Id, s.SequenceId, s.Version, s.StepOrder, s.StepType, s.Name, s.EmailTemplateId, s.SubjectLine, s.BodyText,
             s.BodyHtml, s.DelayDays, s.DelayHours, s.SendTime, s.ConditionType, s.ConditionValue, s.ActionType,
             s.ActionConfig, s.Variant, s.PositionX, s.PositionY,
             s.Variants.OrderBy(v => v.Variant).Select(v => new VariantResponse(v.Variant, v.SubjectLine, v.BodyHtml, v.BodyText, v.Weight)).ToList(),
-            s.CreatedAt, s.UpdatedAt, s.AutoWinner, s.Winner, s.SourceStepId);
+            s.CreatedAt, s.UpdatedAt, s.AutoWinner, s.Winner, s.SourceStepId, s.SameThread);
 }
 
 public sealed record ValidationResponse(bool Valid, IReadOnlyList<IssueDto> Errors, IReadOnlyList<IssueDto> Warnings)

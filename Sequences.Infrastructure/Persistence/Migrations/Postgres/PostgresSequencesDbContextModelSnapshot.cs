@@ -985,6 +985,10 @@ namespace Sequences.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("double precision")
                         .HasColumnName("position_y");
 
+                    b.Property<bool>("SameThread")
+                        .HasColumnType("boolean")
+                        .HasColumnName("same_thread");
+
                     b.Property<string>("SendTime")
                         .HasMaxLength(5)
                         .HasColumnType("character varying(5)")

@@ -976,6 +976,10 @@ namespace Sequences.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("REAL")
                         .HasColumnName("position_y");
 
+                    b.Property<bool>("SameThread")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("same_thread");
+
                     b.Property<string>("SendTime")
                         .HasMaxLength(5)
                         .HasColumnType("TEXT")

@@ -15,6 +15,7 @@ public sealed class StepDraft
     public string? SubjectLine { get; set; }
     public string? BodyHtml { get; set; }
     public string? BodyText { get; set; }
+    public bool SameThread { get; set; }
     public int DelayDays { get; set; }
     public int DelayHours { get; set; }
     public string? SendTime { get; set; }
@@ -58,6 +59,7 @@ public sealed class StepDraft
         SubjectLine = input.SubjectLine,
         BodyHtml = input.BodyHtml,
         BodyText = input.BodyText,
+        SameThread = input.SameThread == true,
         DelayDays = input.DelayDays ?? 0,
         DelayHours = input.DelayHours ?? 0,
         SendTime = input.SendTime,
@@ -95,6 +97,7 @@ public sealed class StepDraft
         SubjectLine = StepType == StepType.Email ? SubjectLine : null,
         BodyHtml = StepType == StepType.Email ? BodyHtml : null,
         BodyText = StepType == StepType.Email ? BodyText : null,
+        SameThread = StepType == StepType.Email && SameThread,
         DelayDays = DelayDays,
         DelayHours = DelayHours,
         SendTime = Blank(SendTime),

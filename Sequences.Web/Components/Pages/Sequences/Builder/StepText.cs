@@ -45,6 +45,7 @@ public static class StepText
     /// <summary>The one line that says what the step does.</summary>
     public static string Detail(StepDraft step, BuilderDocument document) => step.StepType switch
     {
+        StepType.Email when step.SameThread => "Reply in thread" + (string.IsNullOrWhiteSpace(step.SubjectLine) ? "" : $" (else: {step.SubjectLine})"),
         StepType.Email => string.IsNullOrWhiteSpace(step.SubjectLine) ? "(no subject)" : step.SubjectLine!,
         StepType.Delay => "Only waits",
         StepType.Condition => Condition(step, document),
