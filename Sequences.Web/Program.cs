@@ -24,6 +24,7 @@ await app.InitializeDatabaseAsync();
 app.LearnPublicUrl();
 
 app.UseSecurityHeaders();
+app.UseNulFreeQueries();
 app.UseExceptionHandler();
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseApiProblemStatusCodes();

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using CsvHelper;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Sequences.Core.Common;
 using Sequences.Core.Leads;
 using Sequences.Infrastructure.Engine;
@@ -41,7 +42,7 @@ public sealed class CsvImportException(string message, int? line = null) : Excep
 /// <summary>CSV import of leads: parse everything first (a file that does not parse stores nothing), map columns to
 /// fields, validate each row, skip duplicates in the file, skip or update leads already stored, then store in
 /// batches, one transaction each, reporting progress between batches.</summary>
-public sealed partial class LeadImportService(IDbContextFactory<SequencesDbContext> contexts, TimeProvider clock)
+public sealed partial class LeadImportService(IDbContextFactory<SequencesDbContext> contexts, TimeProvider clock, ILogger<LeadImportService>? logger = null)
 {
     public const long MaxFileBytes = 10 * 1024 * 1024;
     public const int MaxRows = 50_000;
@@ -94,7 +95,7 @@ public sealed partial class LeadImportService(IDbContextFactory<SequencesDbConte
     private static string[] ReadFields(CsvReader csv)
     {
         var fields = new string[csv.FieldCount];
-        for (var i = 0; i < fields.Length; i++) fields[i] = csv.GetString(i);
+        for (var i = 0; i < fields.Length; i++) fields[i] = NulText.Strip(csv.GetString(i))!;
         return fields;
     }
 
@@ -276,9 +277,10 @@ public sealed partial class LeadImportService(IDbContextFactory<SequencesDbConte
             {
                 // Another import or the API stored one of these emails meanwhile: this batch was rolled back as a whole.
                 var line = batch[0].Row.Line;
+                logger?.LogWarning(e, "CSV import stopped at line {Line}", line);
                 return Report(document, imported, updated, unchanged, rejected, e is DbUpdateConcurrencyException
                     ? $"Stopped at line {line}: the scheduler was working on one of these leads. Rows before it were stored; import the file again to do the rest."
-                    : $"Stopped at line {line}: the batch could not be stored ({e.InnerException?.Message ?? e.Message}). Rows before it were imported; import the file again to add the rest (duplicates are skipped).");
+                    : $"Stopped at line {line}: the batch could not be stored. Rows before it were imported; import the file again to add the rest (duplicates are skipped).");
             }
             processed += batch.Length;
             if (progress is not null) await progress(new ImportProgress(processed, document.Rows.Count));

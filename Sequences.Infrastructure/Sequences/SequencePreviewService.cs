@@ -95,6 +95,9 @@ public sealed class SequencePreviewService(
         var horizon = request.HorizonDays ?? DefaultHorizonDays;
         if (horizon is < 1 or > Simulator.MaxHorizonDays)
             issues.Add(ValidationIssue.Error("horizon_days", "out_of_range", $"horizon_days must be from 1 to {Simulator.MaxHorizonDays}."));
+        // Years far out would overflow the clock's arithmetic; no one plans a sequence outside this range.
+        if (request.StartAt is { Year: < 2000 or > 2200 })
+            issues.Add(ValidationIssue.Error("start_at", "out_of_range", "start_at must be a time between the years 2000 and 2200."));
         var events = new List<SimulatedEvent>();
         var stepIds = inputs.Where(s => s?.Id is not null).Select(s => s.Id!.Value).ToHashSet();
         var requested = request.Events ?? [];

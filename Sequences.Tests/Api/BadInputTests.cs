@@ -150,10 +150,32 @@ public abstract class BadInputTests(SequencesApp app) : ApiTestBase(app)
     }
 
     [Fact]
-    public async Task Bodies_over_one_megabyte_are_413()
+    public async Task Bodies_over_one_megabyte_are_413_saying_so()
     {
         var huge = $$"""{"name":"{{new string('x', 1_100_000)}}"}""";
-        await ExpectProblemAsync(await A.PostRawAsync("/api/sequences", huge), HttpStatusCode.RequestEntityTooLarge);
+        var problem = await ExpectProblemAsync(await A.PostRawAsync("/api/sequences", huge), HttpStatusCode.RequestEntityTooLarge);
+        problem["detail"]!.GetValue<string>().Should().Be("The request body is larger than 1 MB.");
+    }
+
+    [Fact]
+    public async Task A_missing_body_or_a_malformed_query_value_is_a_400_in_the_clients_own_words()
+    {
+        var noBody = await ExpectProblemAsync(await A.PostAsync("/api/leads", new StringContent("", System.Text.Encoding.UTF8, "application/json")),
+            HttpStatusCode.BadRequest, "body");
+        noBody["detail"]!.GetValue<string>().Should().Be("The request needs a JSON body.");
+
+        var lead = await JsonAsync(await A.PostJsonAsync("/api/leads", new { email = $"q-{Guid.NewGuid():N}@example.com" }));
+        var badId = await ExpectProblemAsync(await A.GetAsync($"/api/leads/{Id(lead)}/explain?sequence_id=xyz"), HttpStatusCode.BadRequest, "sequence_id");
+        badId["detail"]!.GetValue<string>().Should().Be("sequence_id 'xyz' is not a valid id.").And.NotContain("Nullable");
+    }
+
+    [Theory]
+    [InlineData("0001-01-01T00:00:00Z")]
+    [InlineData("9999-12-31T23:00:00Z")]
+    public async Task A_simulation_starting_outside_any_plausible_time_is_a_400_on_start_at(string startAt)
+    {
+        var sequence = await CreateSequenceAsync(A, "Simulated", Email());
+        await ExpectProblemAsync(await A.PostJsonAsync($"/api/sequences/{Id(sequence)}/simulate", new { start_at = startAt }), HttpStatusCode.BadRequest, "start_at");
     }
 
     [Fact]
@@ -176,6 +198,31 @@ public abstract class BadInputTests(SequencesApp app) : ApiTestBase(app)
         await ExpectProblemAsync(await A.PostJsonAsync($"/api/campaigns/{Id(campaign)}/leads", new { lead_ids = new[] { Guid.NewGuid() } }), HttpStatusCode.BadRequest, "lead_ids[0]");
         await ExpectProblemAsync(await A.PostJsonAsync($"/api/campaigns/{Id(campaign)}/leads", new { lead_ids = Array.Empty<Guid>() }), HttpStatusCode.BadRequest, "lead_ids");
         (await JsonAsync(await A.GetAsync($"/api/campaigns/{Id(campaign)}")))["lead_count"]!.GetValue<int>().Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Nul_characters_which_postgresql_cannot_store_are_dropped_from_json_queries_and_csv()
+    {
+        var marker = Guid.NewGuid().ToString("N")[..8];
+        var campaign = await A.PostRawAsync("/api/campaigns", $$"""{"name":"nul\u0000{{marker}}","description":"a\u0000b"}""");
+        await ExpectAsync(campaign, HttpStatusCode.Created);
+        var created = await JsonAsync(campaign);
+        (created["name"]!.GetValue<string>(), created["description"]!.GetValue<string>()).Should().Be(($"nul{marker}", "ab"));
+
+        var lead = await A.PostRawAsync("/api/leads", $$$"""{"email":"nul-{{{marker}}}@example.com","first_name":"Ada\u0000","custom":{"pl\u0000an":"pro\u0000"}}""");
+        await ExpectAsync(lead, HttpStatusCode.Created);
+        var stored = await JsonAsync(lead);
+        stored["first_name"]!.GetValue<string>().Should().Be("Ada");
+        stored["custom"]!["plan"]!.GetValue<string>().Should().Be("pro");
+
+        var found = await A.GetAsync($"/api/leads?q=nul-%00{marker}");
+        await ExpectAsync(found, HttpStatusCode.OK);
+        (await JsonAsync(found))["total"]!.GetValue<int>().Should().Be(1);
+
+        var import = await JsonAsync(await A.PostCsvAsync("/api/leads/import", $"email,company\ncsv-{marker}@example.com,Ac\0me\n"));
+        import["imported"]!.GetValue<int>().Should().Be(1, import.ToJsonString());
+        var imported = await JsonAsync(await A.GetAsync($"/api/leads?q=csv-{marker}"));
+        imported["items"]![0]!["company"]!.GetValue<string>().Should().Be("Acme");
     }
 }
 

@@ -78,6 +78,7 @@ public static class HostileInputRequests
         ("unknown enum", "definitely_not_a_value"),
         ("path", "../../../../etc/passwd"),
         ("guid other", "00000000-0000-0000-0000-000000000001"),
+        ("first date", "0001-01-01T00:00:00Z"), ("last date", "9999-12-31T23:00:00Z"),
         ("html", "<script>alert(1)</script><img src=x onerror=alert(2)>"),
         ("email-ish", "a@b@c..d"),
         ("time", "25:99"),

@@ -35,6 +35,7 @@ public static class ApiStatusCodes
         403 => "Forbidden",
         404 => "Not found",
         405 => "Method not allowed",
+        413 => "Payload too large",
         415 => "Unsupported media type",
         429 => "Too many requests",
         _ => "Request failed",
@@ -45,6 +46,7 @@ public static class ApiStatusCodes
         401 => "Send 'Authorization: Bearer <api key>' with a valid, unrevoked key.",
         404 => "No such resource.",
         405 => "This method is not allowed on this resource.",
+        413 => "The request body is larger than 1 MB.",
         415 => "Send the body as application/json.",
         _ => "The request could not be processed.",
     };

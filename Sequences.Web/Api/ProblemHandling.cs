@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Sequences.Core.Common;
@@ -7,7 +8,7 @@ namespace Sequences.Web.Api;
 
 /// <summary>Every failure of the API as an RFC 9457 problem detail; validation problems carry
 /// <c>errors: [{step_id, field, code, severity, message}]</c>.</summary>
-public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
@@ -35,8 +36,30 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         if (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
             return Problems.Create(413, "Payload too large", "The request body is larger than 1 MB.");
         if (e.InnerException is JsonException json) return Problems.Json(json);
-        return Problems.Create(e.StatusCode, "Bad request", e.Message);
+        if (e.Message.Contains("no body was provided", StringComparison.Ordinal))
+            return Problems.Validation([ValidationIssue.Error("body", "required", "The request needs a JSON body.")]);
+        // The framework names the C# parameter; the client knows it by its snake_case name.
+        if (BindFailure().Match(e.Message) is { Success: true } bind)
+        {
+            var field = JsonNamingPolicy.SnakeCaseLower.ConvertName(bind.Groups["name"].Value);
+            var value = bind.Groups["value"].Value is { Length: > 60 } longValue ? longValue[..60] + "…" : bind.Groups["value"].Value;
+            return Problems.Validation([ValidationIssue.Error(field, "invalid_value", bind.Groups["type"].Value.Contains("Guid")
+                ? $"{field} '{value}' is not a valid id."
+                : $"{field} '{value}' is not a valid value.")]);
+        }
+        if (RequiredMissing().Match(e.Message) is { Success: true } missing)
+        {
+            var field = JsonNamingPolicy.SnakeCaseLower.ConvertName(missing.Groups["name"].Value);
+            return Problems.Validation([ValidationIssue.Error(field, "required", $"{field} is required.")]);
+        }
+        return Problems.Create(e.StatusCode, "Bad request", "The request could not be read.");
     }
+
+    [GeneratedRegex("""^Failed to bind parameter "(?<type>.+) (?<name>\w+)" from "(?<value>.*)"\.?$""", RegexOptions.Singleline)]
+    private static partial Regex BindFailure();
+
+    [GeneratedRegex("""^Required parameter "(?<type>.+) (?<name>\w+)" was not provided""")]
+    private static partial Regex RequiredMissing();
 }
 
 public static class Problems

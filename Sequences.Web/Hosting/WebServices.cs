@@ -21,7 +21,7 @@ public static class WebServices
             .AddHubOptions(hub => hub.MaximumReceiveMessageSize = 4 * 1024 * 1024);
         services.AddMudServices();
         services.AddSequencesAuth();
-        services.ConfigureHttpJsonOptions(o => JsonDefaults.Configure(o.SerializerOptions));
+        services.ConfigureHttpJsonOptions(o => JsonDefaults.Configure(o.SerializerOptions).Converters.Add(new NulFreeStringConverter()));
         // Binding failures throw, so the one exception handler turns them into problem details naming the field.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxBodyBytes);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.WebUtilities;
+using Sequences.Core.Common;
 
 namespace Sequences.Web.Components.Shared;
 
@@ -12,7 +13,7 @@ public static class UrlQuery
 {
     public static string? Get(this NavigationManager navigation, string name) =>
         QueryHelpers.ParseQuery(navigation.ToAbsoluteUri(navigation.Uri).Query).TryGetValue(name, out var values) && values.Count > 0 && !string.IsNullOrEmpty(values[0])
-            ? values[0]
+            ? NulText.Strip(values[0])
             : null;
 
     /// <summary>Sets (or, with null, removes) these parameters and keeps the others.</summary>
