@@ -39,7 +39,7 @@ public sealed class SequencePreviewService(
         if (who.LeadId is { } id)
         {
             await using var db = await contexts.CreateDbContextAsync(ct);
-            return await db.Leads.AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, ct) ?? throw new NotFoundException("Lead", id);
+            return await db.Leads.AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, ct) ?? throw new InputRejectedException("lead_id", "unknown_lead", $"Lead {id} does not exist.");
         }
         var sample = TemplateService.SampleLead;
         if (who.Sample is not { } s) return sample;

@@ -80,6 +80,7 @@ public sealed class SequenceService(IDbContextFactory<SequencesDbContext> contex
         };
         AttachSteps(sequence, steps);
         await using var db = await contexts.CreateDbContextAsync(ct);
+        await TemplateReferences.CheckAsync(db, input.Steps ?? [], "steps", ct);
         db.Sequences.Add(sequence);
         await db.SaveChangesAsync(ct);
         return sequence;
@@ -94,6 +95,7 @@ public sealed class SequenceService(IDbContextFactory<SequencesDbContext> contex
     {
         Reject(StepShapeValidator.ValidateSequence(input));
         await using var db = await contexts.CreateDbContextAsync(ct);
+        if (input.Steps is not null) await TemplateReferences.CheckAsync(db, input.Steps, "steps", ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var sequence = await LoadAsync(db, id, tracking: true, ct);
         if (sequence.Status == SequenceStatus.Archived) throw new ConflictException("An archived sequence cannot be edited.");
@@ -197,17 +199,23 @@ public sealed class SequenceService(IDbContextFactory<SequencesDbContext> contex
         };
     }
 
-    public Task<Sequence> ImportAsync(SequenceDocument document, CancellationToken ct = default)
+    public async Task<Sequence> ImportAsync(SequenceDocument document, CancellationToken ct = default)
     {
         if (document.FormatVersion != SequenceDocument.CurrentFormatVersion)
             throw new InputRejectedException("format_version", "unsupported_format",
                 $"format_version must be {SequenceDocument.CurrentFormatVersion}.");
-        return CreateAsync(new SequenceInput
+        List<StepInput>? steps = null;
+        if (document.Steps is not null)
+        {
+            await using var db = await contexts.CreateDbContextAsync(ct);
+            steps = await TemplateReferences.WithoutUnknownAsync(db, document.Steps, ct);
+        }
+        return await CreateAsync(new SequenceInput
         {
             Name = document.Name,
             Description = document.Description,
             Settings = document.Settings,
-            Steps = document.Steps,
+            Steps = steps,
         }, ct);
     }
 

@@ -28,6 +28,7 @@ public sealed class StepService(IDbContextFactory<SequencesDbContext> contexts, 
         if (input.StepOrder is < 1 || input.StepOrder > sequence.Steps.Count + 1)
             issues.Add(ValidationIssue.Error("step_order", "out_of_range", $"step_order must be between 1 and {sequence.Steps.Count + 1}."));
         if (issues.Count > 0) throw new InputRejectedException(issues);
+        await TemplateReferences.CheckAsync(db, [input], null, ct);
 
         var step = new SequenceStep { SequenceId = sequence.Id, Version = sequence.LatestVersion };
         StepMapper.Apply(step, input);
@@ -52,6 +53,7 @@ public sealed class StepService(IDbContextFactory<SequencesDbContext> contexts, 
         input = DraftVersions.ToDraftIds([input], sequence.Steps)[0];
         var issues = StepShapeValidator.ValidateStep(input, sequence.Steps.Select(s => s.Id).ToHashSet());
         if (issues.Count > 0) throw new InputRejectedException(issues);
+        await TemplateReferences.CheckAsync(db, [input], null, ct);
         SequenceService.ReplaceFields(db, step, input);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

@@ -103,7 +103,7 @@ public sealed class TemplateService(IDbContextFactory<SequencesDbContext> contex
         if (leadId is { } id)
         {
             await using var db = await contexts.CreateDbContextAsync(ct);
-            lead = await db.Leads.AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, ct) ?? throw new NotFoundException("Lead", id);
+            lead = await db.Leads.AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, ct) ?? throw new InputRejectedException("lead_id", "unknown_lead", $"Lead {id} does not exist.");
         }
         var issues = Validate(input, requireName: false);
         var model = TemplateModel.For(lead, "Your Name", "you@example.com", "Sample campaign", "https://example.com/u/sample");

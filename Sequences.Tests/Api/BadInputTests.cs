@@ -169,6 +169,16 @@ public abstract class BadInputTests(SequencesApp app) : ApiTestBase(app)
         badId["detail"]!.GetValue<string>().Should().Be("sequence_id 'xyz' is not a valid id.").And.NotContain("Nullable");
     }
 
+    [Fact]
+    public async Task A_preview_for_a_lead_of_another_workspace_is_a_400_on_lead_id()
+    {
+        var theirs = await JsonAsync(await B.PostJsonAsync("/api/leads", new { email = $"theirs-{Guid.NewGuid():N}@example.com", first_name = "Secret" }));
+
+        var problem = await ExpectProblemAsync(await A.PostJsonAsync("/api/templates/preview",
+            new { subject_line = "{{ lead.first_name }}", body_text = "x", lead_id = Id(theirs) }), HttpStatusCode.BadRequest, "lead_id");
+        problem.ToJsonString().Should().NotContain("Secret");
+    }
+
     [Theory]
     [InlineData("0001-01-01T00:00:00Z")]
     [InlineData("9999-12-31T23:00:00Z")]

@@ -242,6 +242,34 @@ public abstract class SequencesApiTests(SequencesApp app) : ApiTestBase(app)
     }
 
     [Fact]
+    public async Task A_step_may_name_only_a_template_of_its_own_workspace_and_an_import_drops_foreign_ones()
+    {
+        var ours = Id(await JsonAsync(await A.PostJsonAsync("/api/templates", new { name = $"Ours {Guid.NewGuid():N}", subject_line = "Hi", body_html = "<p>Hi</p>" })));
+        var theirs = Id(await JsonAsync(await B.PostJsonAsync("/api/templates", new { name = $"Theirs {Guid.NewGuid():N}", subject_line = "Hi", body_html = "<p>Hi</p>" })));
+        object Step(Guid template) => new { step_type = "email", subject_line = "Hi", body_html = "<p>Hi</p>", email_template_id = template };
+
+        var sequence = await CreateSequenceAsync(A, "Templated", Step(ours));
+        Steps(sequence)[0]!["email_template_id"]!.GetValue<string>().Should().Be(ours.ToString());
+        await ExpectProblemAsync(await A.PostJsonAsync("/api/sequences", new { name = "Foreign", steps = new[] { Step(theirs) } }),
+            HttpStatusCode.BadRequest, "steps[0].email_template_id");
+        await ExpectProblemAsync(await A.PostJsonAsync("/api/sequences", new { name = "Made up", steps = new[] { Step(Guid.NewGuid()) } }),
+            HttpStatusCode.BadRequest, "steps[0].email_template_id");
+        var stepId = Id(Steps(sequence)[0]!);
+        await ExpectProblemAsync(await A.PutJsonAsync($"/api/sequences/{Id(sequence)}/steps/{stepId}", Step(theirs)), HttpStatusCode.BadRequest, "email_template_id");
+        await ExpectProblemAsync(await A.PutJsonAsync($"/api/sequences/{Id(sequence)}", new { name = "Templated", steps = new[] { Step(theirs) } }),
+            HttpStatusCode.BadRequest, "steps[0].email_template_id");
+        Steps(await JsonAsync(await A.GetAsync($"/api/sequences/{Id(sequence)}")))[0]!["email_template_id"]!.GetValue<string>()
+            .Should().Be(ours.ToString(), "refused edits change nothing");
+
+        var export = await A.GetStringAsync($"/api/sequences/{Id(sequence)}/export");
+        var imported = await B.PostRawAsync("/api/sequences/import", export);
+        await ExpectAsync(imported, HttpStatusCode.Created);
+        var copy = Steps(await JsonAsync(imported))[0]!;
+        copy["email_template_id"].Should().BeNull("the other workspace's template means nothing here");
+        copy["subject_line"]!.GetValue<string>().Should().Be("Hi", "the content stays");
+    }
+
+    [Fact]
     public async Task Validate_reports_graph_and_content_problems_with_step_ids()
     {
         var sequence = await CreateSequenceAsync(A, "Problems",

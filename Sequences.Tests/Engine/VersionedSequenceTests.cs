@@ -187,7 +187,11 @@ public abstract class VersionedSequenceTests(SequencesApp app) : EngineTestBase(
         var deleted = await A.DeleteAsync($"/api/sequences/{sequence}/steps/{live[0]!["id"]!.GetValue<string>()}");
         await ExpectAsync(deleted, HttpStatusCode.NoContent);
         Steps(await JsonAsync(await A.GetAsync($"/api/sequences/{sequence}"))).Should().ContainSingle();
-        (await JsonAsync(await A.GetAsync($"/api/sequences/{sequence}/versions/1")))["steps"]!.AsArray().Should().HaveCount(2);
+        var versionOne = await JsonAsync(await A.GetAsync($"/api/sequences/{sequence}/versions/1"));
+        versionOne["steps"]!.AsArray().Should().HaveCount(2);
+        (versionOne["version"]!.GetValue<int>(), versionOne["steps_count"]!.GetValue<int>()).Should().Be((1, 2), "the response describes the version it shows");
+        var draft = await JsonAsync(await A.GetAsync($"/api/sequences/{sequence}/versions/2"));
+        (draft["version"]!.GetValue<int>(), draft["steps_count"]!.GetValue<int>()).Should().Be((2, 1));
 
         await ExpectAsync(await A.DeleteAsync($"/api/sequences/{sequence}/draft"), HttpStatusCode.NoContent);
 

@@ -83,8 +83,12 @@ public static class SequencesApi
     private static async Task<Ok<ListResponse<VersionSummary>>> ListVersions(Guid id, HttpRequest request, SequenceVersionService versions, CancellationToken ct) =>
         TypedResults.Ok(Paging.Slice(await versions.ListAsync(id, ct), request));
 
-    private static async Task<Ok<SequenceResponse>> GetVersion(Guid id, int version, SequenceService sequences, CancellationToken ct) =>
-        TypedResults.Ok(SequenceResponse.From(await sequences.GetAsync(id, ct, version)));
+    /// <summary>The sequence as that version has it: its number and its steps (the sequence row names the live one).</summary>
+    private static async Task<Ok<SequenceResponse>> GetVersion(Guid id, int version, SequenceService sequences, CancellationToken ct)
+    {
+        var sequence = await sequences.GetAsync(id, ct, version);
+        return TypedResults.Ok(SequenceResponse.From(sequence) with { Version = version, StepsCount = sequence.Steps.Count });
+    }
 
     /// <summary>Without a body: publish with the default mapping.</summary>
     private static async Task<Ok<PublishResult>> Publish(Guid id, PublishRequest? body, SequenceVersionService versions, CancellationToken ct) =>
