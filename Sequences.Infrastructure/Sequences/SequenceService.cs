@@ -95,7 +95,11 @@ public sealed class SequenceService(IDbContextFactory<SequencesDbContext> contex
     {
         Reject(StepShapeValidator.ValidateSequence(input));
         await using var db = await contexts.CreateDbContextAsync(ct);
-        if (input.Steps is not null) await TemplateReferences.CheckAsync(db, input.Steps, "steps", ct);
+        if (input.Steps is not null)
+        {
+            await TemplateReferences.CheckAsync(db, input.Steps, "steps", ct);
+            await RejectOtherSequencesStepsAsync(db, id, input.Steps, ct);
+        }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var sequence = await LoadAsync(db, id, tracking: true, ct);
         if (sequence.Status == SequenceStatus.Archived) throw new ConflictException("An archived sequence cannot be edited.");
@@ -141,6 +145,18 @@ public sealed class SequenceService(IDbContextFactory<SequencesDbContext> contex
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return await LoadAsync(db, id, tracking: false, ct);
+    }
+
+    /// <summary>A new step of a PUT may bring an id of its own (the builder's, routes name it), but not one of a step
+    /// of another sequence: that is a client mixing up its sequences, and silently copying would hide it.</summary>
+    private static async Task RejectOtherSequencesStepsAsync(SequencesDbContext db, Guid sequenceId, IReadOnlyList<StepInput> steps, CancellationToken ct)
+    {
+        var ids = steps.Where(s => s?.Id is not null).Select(s => s.Id!.Value).ToList();
+        if (ids.Count == 0) return;
+        var foreign = (await db.SequenceSteps.Where(s => ids.Contains(s.Id) && s.SequenceId != sequenceId).Select(s => s.Id).ToListAsync(ct)).ToHashSet();
+        if (foreign.Count == 0) return;
+        throw new InputRejectedException(steps.Select((s, i) => (s, i)).Where(x => x.s?.Id is { } stepId && foreign.Contains(stepId))
+            .Select(x => ValidationIssue.Error($"steps[{x.i}].id", "other_sequence", $"Step {x.s.Id} belongs to another sequence.")).ToList());
     }
 
     /// <summary>Hands the sequence to a teammate: from the next pass its emails go out from their mailbox (or the

@@ -100,6 +100,22 @@ public abstract class SequencesApiTests(SequencesApp app) : ApiTestBase(app)
     }
 
     [Fact]
+    public async Task Put_refuses_a_step_id_of_another_sequence_and_changes_nothing()
+    {
+        var other = await CreateSequenceAsync(A, "Other", Email("Other's step"));
+        var sequence = await CreateSequenceAsync(A, "Mine", Email("Mine"));
+        var before = await A.GetStringAsync($"/api/sequences/{Id(sequence)}");
+
+        var borrowed = new { id = Id(Steps(other)[0]!), step_type = "email", subject_line = "Borrowed", body_text = "b" };
+        await ExpectProblemAsync(await A.PutJsonAsync($"/api/sequences/{Id(sequence)}", new { name = "Mine", steps = new[] { borrowed } }),
+            HttpStatusCode.BadRequest, "steps[0].id");
+
+        (await A.GetStringAsync($"/api/sequences/{Id(sequence)}")).Should().Be(before);
+        var fresh = new { id = Guid.NewGuid(), step_type = "email", subject_line = "New", body_text = "n" };
+        await ExpectAsync(await A.PutJsonAsync($"/api/sequences/{Id(sequence)}", new { name = "Mine", steps = new[] { fresh } }), HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Steps_add_update_delete_keep_order_contiguous()
     {
         var sequence = await CreateSequenceAsync(A, "Steps", Email("1"), Email("2"), Email("3"));
