@@ -30,6 +30,26 @@ public abstract class HostTests(SequencesApp app) : ApiTestBase(app)
     }
 
     [Fact]
+    public async Task The_openapi_document_names_the_query_parameters_and_bodies_endpoints_read_themselves()
+    {
+        var document = JsonNode.Parse(await App.CreateClient().GetStringAsync("/openapi/v1.json"))!;
+        List<string> Query(string path, string method) =>
+            (document["paths"]![path]![method]!["parameters"]?.AsArray() ?? []).Where(p => p!["in"]!.GetValue<string>() == "query")
+            .Select(p => p!["name"]!.GetValue<string>()).ToList();
+
+        foreach (var list in new[] { "/api/leads", "/api/sequences", "/api/campaigns", "/api/templates", "/api/suppressions", "/api/sequences/{id}/steps" })
+            Query(list, "get").Should().Contain(["page", "page_size", "q"], list);
+        Query("/api/sequences", "get").Should().Contain(["status", "user_id"]);
+        Query("/api/leads/export", "get").Should().Contain(["q", "status", "tag", "campaign_id", "sequence_id"]);
+        Query("/api/leads/{id}", "delete").Should().Equal("suppress");
+        Query("/api/sequences/{id}/analytics", "get").Should().Contain(["campaign_id", "version", "from", "to"]);
+        Query("/api/leads/import", "post").Should().Equal("update_existing");
+        document["paths"]!["/api/leads/import"]!["post"]!["requestBody"]!["content"]!.AsObject().Select(c => c.Key)
+            .Should().Equal("text/csv", "multipart/form-data");
+        Query("/api/leads/{id}", "get").Should().BeEmpty("a single resource is no list");
+    }
+
+    [Fact]
     public async Task A_tracking_signing_key_is_generated_once_and_kept_in_the_database()
     {
         await using var scope = App.Services.CreateAsyncScope();

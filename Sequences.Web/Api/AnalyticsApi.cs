@@ -1,3 +1,4 @@
+using Microsoft.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Sequences.Core.Common;
 using Sequences.Infrastructure.Analytics;
@@ -10,7 +11,11 @@ public static class AnalyticsApi
     {
         api.MapGroup("/sequences").WithTags("Analytics")
             .MapGet("/{id:guid}/analytics", async Task<Ok<SequenceAnalytics>> (Guid id, HttpRequest request, AnalyticsService analytics, CancellationToken ct) =>
-                TypedResults.Ok(await analytics.ForSequenceAsync(id, Parse(request), ct)));
+                TypedResults.Ok(await analytics.ForSequenceAsync(id, Parse(request), ct)))
+            .Query(new QueryParameterDoc("campaign_id", "Only enrollments that came from this campaign.", Format: "uuid"),
+                new QueryParameterDoc("version", "Only this version of the sequence.", JsonSchemaType.Integer),
+                new QueryParameterDoc("from", "Start of the time range (ISO 8601).", Format: "date-time"),
+                new QueryParameterDoc("to", "End of the time range (ISO 8601).", Format: "date-time"));
         return api;
     }
 

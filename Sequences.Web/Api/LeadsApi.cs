@@ -1,3 +1,4 @@
+using Microsoft.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Sequences.Core.Common;
 using Sequences.Core.Leads;
@@ -21,14 +22,19 @@ public static class LeadsApi
         group.MapPost("/import", ImportAsync)
             .WithDescription("A CSV of leads as the body (text/csv) or as a file in a multipart form. Columns map by their header " +
                              "as in the UI (email, first_name, ... ; any other header becomes custom.<header>). ?update_existing=true " +
-                             "updates stored leads with the row's non-empty cells instead of skipping them.");
+                             "updates stored leads with the row's non-empty cells instead of skipping them.")
+            .Query(new QueryParameterDoc("update_existing", "true: update stored leads with the row's non-empty cells instead of skipping them.", JsonSchemaType.Boolean))
+            .Body(new RequestBodyDoc("The CSV, at most 1 MB: the file as the body, or as a file field of a multipart form.", "text/csv", "multipart/form-data"));
         group.MapGet("/export", (HttpRequest request, LeadExportService export, TimeProvider clock) =>
             {
                 var filter = ExportFilter(request);
                 return TypedResults.Stream(body => export.WriteCsvAsync(body, filter, request.HttpContext.RequestAborted), "text/csv; charset=utf-8",
                     $"leads-{clock.GetUtcNow():yyyy-MM-dd}.csv");
             })
-            .WithDescription("The leads (all, or those matching ?q=, status=, tag=, campaign_id=, sequence_id=) as a CSV that POST /api/leads/import reads back.");
+            .WithDescription("The leads (all, or those matching ?q=, status=, tag=, campaign_id=, sequence_id=) as a CSV that POST /api/leads/import reads back.")
+            .Query(new QueryParameterDoc("q", "Search text (email, name, company)."), new QueryParameterDoc("status", "Lead status."),
+                new QueryParameterDoc("tag", "A tag the leads carry."), new QueryParameterDoc("campaign_id", "Leads of this campaign.", Format: "uuid"),
+                new QueryParameterDoc("sequence_id", "Leads enrolled in this sequence.", Format: "uuid"));
         group.MapGet("/{id:guid}", async Task<Ok<LeadResponse>> (Guid id, LeadService leads, CancellationToken ct) =>
             TypedResults.Ok(LeadResponse.From(await leads.GetAsync(id, ct))));
         group.MapPut("/{id:guid}", async Task<Ok<LeadResponse>> (Guid id, LeadInput body, LeadService leads, CancellationToken ct) =>
@@ -37,7 +43,8 @@ public static class LeadsApi
         {
             await eraser.DeleteAsync(id, Flag(request, "suppress"), ct);
             return TypedResults.NoContent();
-        }).WithDescription("Erases the lead and its history (enrollments, messages, events, log). ?suppress=true keeps its address on the suppression list.");
+        }).WithDescription("Erases the lead and its history (enrollments, messages, events, log). ?suppress=true keeps its address on the suppression list.")
+            .Query(new QueryParameterDoc("suppress", "true: keep the address on the suppression list.", JsonSchemaType.Boolean));
         return api;
     }
 

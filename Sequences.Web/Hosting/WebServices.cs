@@ -27,7 +27,7 @@ public static class WebServices
         services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxBodyBytes);
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
-        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        services.AddOpenApi(o => o.AddQueryDocs().AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "Sequences API";
             doc.Info.Description = "Multi-touch email sequences. Authenticate with 'Authorization: Bearer <api key>'.";
