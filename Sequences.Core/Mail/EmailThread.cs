@@ -25,11 +25,14 @@ public static partial class EmailThread
         var ordered = sent.OrderBy(m => m.SentAt).ToList();
         if (ordered.Count == 0) return null;
         var last = ordered[^1];
+        if (ReplySubject(last.Subject) is not { } subject) return null;
         var topic = Topic(last.Subject);
-        if (topic.Length == 0) return null;
         var references = ordered.Where(m => Topic(m.Subject) == topic).Select(m => m.MessageId).TakeLast(MaxReferences).ToList();
-        return new ThreadReply("Re: " + topic, last.MessageId, references);
+        return new ThreadReply(subject, last.MessageId, references);
     }
+
+    /// <summary>"Re: " and the subject's topic, as a reply to it reads; null when there is no subject to answer.</summary>
+    public static string? ReplySubject(string? subject) => Topic(subject) is { Length: > 0 } topic ? "Re: " + topic : null;
 
     /// <summary>The subject without its reply prefixes ("Re:", "RE :", "Re: Re:"), as clients compare them.</summary>
     public static string Topic(string? subject) => subject is null ? "" : ReplyPrefix().Replace(subject, "").Trim();

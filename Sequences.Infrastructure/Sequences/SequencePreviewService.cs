@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Sequences.Core.Common;
 using Sequences.Core.Engine;
 using Sequences.Core.Leads;
+using Sequences.Core.Mail;
 using Sequences.Core.Sequences;
 using Sequences.Core.Templates;
 using Sequences.Core.Tenants;
@@ -64,7 +65,8 @@ public sealed class SequencePreviewService(
     }
 
     /// <summary>Every email step, in order, rendered for <paramref name="who"/> with the one template renderer.
-    /// Template problems come back as issues on the email, never as exceptions.</summary>
+    /// Template problems come back as issues on the email, never as exceptions. A same-thread step shows the reply
+    /// subject the lead gets after the email before it (its first version's, when it has variants).</summary>
     public async Task<SequencePreview> RenderAsync(SequenceInput sequence, PreviewRecipient who, Guid? sequenceId = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(sequence);
@@ -76,6 +78,8 @@ public sealed class SequencePreviewService(
         {
             if (steps[i] is not { StepType: StepType.Email } step) continue;
             var versions = Versions(step).Select(v => RenderVersion(v, model)).ToList();
+            if (step.SameThread == true && emails.Count > 0 && EmailThread.ReplySubject(emails[^1].Versions[0].Subject) is { } reply)
+                versions = versions.Select(v => v with { Subject = reply }).ToList();
             emails.Add(new EmailPreview(step.Id, i + 1, step.Name, versions));
         }
         return new SequencePreview(lead, emails);

@@ -68,6 +68,17 @@ public sealed class SequencePreviewServiceTests(SqliteApp app) : IClassFixture<S
     }
 
     [Fact]
+    public async Task A_same_thread_step_previews_with_the_reply_subject_the_lead_will_see()
+    {
+        var document = Document();
+        document = document with { Steps = [document.Steps![0], document.Steps[1], document.Steps[2] with { SameThread = true }] };
+
+        var preview = await AsAdminAsync(s => s.RenderAsync(document, new PreviewRecipient(Sample: new LeadInput { FirstName = "Grace" })));
+
+        preview.Emails.Select(e => e.Versions[0].Subject).Should().Equal("Hello Grace", "Re: Hello Grace");
+    }
+
+    [Fact]
     public async Task Template_problems_come_back_on_the_email_not_as_errors()
     {
         var preview = await AsAdminAsync(s => s.RenderAsync(Document("<p>{{ lead.nickname }} {% if %}</p>"), PreviewRecipient.SampleLead));

@@ -36,20 +36,24 @@ public sealed class LoginHardeningTests(SqliteApp app) : IClassFixture<SqliteApp
     }
 
     [Fact]
-    public async Task Five_wrong_passwords_lock_the_account_so_even_the_right_one_is_refused()
+    public async Task Five_wrong_passwords_lock_the_account_so_even_the_right_one_is_refused_saying_what_an_unknown_address_gets()
     {
         var email = await NewUserAsync();
         var browser = NewBrowser();
+        var nobody = $"nobody-{Guid.NewGuid():N}@example.com";
         for (var i = 0; i < 5; i++)
         {
             var wrong = await LoginForm.PostAsync(browser, email, $"Wrong-password-{i}");
             wrong.StatusCode.Should().Be(HttpStatusCode.OK);
-            (await wrong.Content.ReadAsStringAsync()).Should().Contain(i < 4 ? "Invalid email or password." : "Too many failed attempts");
+            var unknown = await LoginForm.PostAsync(browser, nobody, $"Wrong-password-{i}");
+            var said = ErrorOf(await wrong.Content.ReadAsStringAsync());
+            said.Should().Be(global::Sequences.Web.Components.Pages.Account.Login.FailedMessage);
+            ErrorOf(await unknown.Content.ReadAsStringAsync()).Should().Be(said, "the page must not tell an account from an unknown address");
         }
 
         var right = await LoginForm.PostAsync(browser, email, Password);
         right.StatusCode.Should().Be(HttpStatusCode.OK, "a locked account does not sign in");
-        (await right.Content.ReadAsStringAsync()).Should().Contain("Too many failed attempts");
+        ErrorOf(await right.Content.ReadAsStringAsync()).Should().Be(global::Sequences.Web.Components.Pages.Account.Login.FailedMessage);
         await using var scope = app.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
         (await users.IsLockedOutAsync((await users.FindByEmailAsync(email))!)).Should().BeTrue();
@@ -78,4 +82,7 @@ public sealed class LoginHardeningTests(SqliteApp app) : IClassFixture<SqliteApp
         result.Succeeded.Should().BeFalse();
         (await users.FindByEmailAsync(email)).Should().BeNull();
     }
+
+    private static string ErrorOf(string page) =>
+        System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(page, "data-testid=\"login-error\">([^<]*)<").Groups[1].Value);
 }

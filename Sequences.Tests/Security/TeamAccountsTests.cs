@@ -116,7 +116,7 @@ public sealed class TeamAccountsTests(SqliteApp app) : IClassFixture<SqliteApp>
         refused.Headers.Contains("Set-Cookie").Should().BeFalse();
         (await refused.Content.ReadAsStringAsync()).Should().Contain("This account is deactivated.");
         var guessed = await LoginForm.PostAsync(NewBrowser(), email, "Wrong-Password-123");
-        (await guessed.Content.ReadAsStringAsync()).Should().Contain("Invalid email or password.").And.NotContain("deactivated",
+        (await guessed.Content.ReadAsStringAsync()).Should().Contain("Invalid email or password, or too many failed attempts").And.NotContain("deactivated",
             "only someone who knows the password learns the account's state");
         (await app.ClientFor(key).GetAsync("/api/sequences")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
 
