@@ -3,6 +3,7 @@ using Sequences.Core.Campaigns;
 using Sequences.Core.Common;
 using Sequences.Core.Engine;
 using Sequences.Infrastructure.Engine;
+using Sequences.Infrastructure.Leads;
 using Sequences.Infrastructure.Persistence;
 
 namespace Sequences.Infrastructure.Campaigns;
@@ -111,13 +112,7 @@ public sealed class CampaignService(IDbContextFactory<SequencesDbContext> contex
         if (leadIds is null || leadIds.Count == 0) throw new InputRejectedException("lead_ids", "required", "lead_ids must list at least one lead id.");
         if (leadIds.Count > MaxLeadsPerCall) throw new InputRejectedException("lead_ids", "too_many", $"At most {MaxLeadsPerCall} lead ids per call.");
 
-        var distinct = leadIds.Distinct().ToList();
-        var known = new HashSet<Guid>();
-        foreach (var chunk in distinct.Chunk(500))
-            known.UnionWith(await db.Leads.Where(l => chunk.Contains(l.Id)).Select(l => l.Id).ToListAsync(ct));
-        var unknown = leadIds.Select((id, i) => (id, i)).Where(x => !known.Contains(x.id))
-            .Select(x => ValidationIssue.Error($"lead_ids[{x.i}]", "unknown_lead", $"Lead {x.id} does not exist.")).ToList();
-        if (unknown.Count > 0) throw new InputRejectedException(unknown);
+        var distinct = await KnownLeads.RequireAsync(db, leadIds, ct);
 
         var existing = new HashSet<Guid>();
         foreach (var chunk in distinct.Chunk(500))

@@ -6,6 +6,7 @@ using Sequences.Core.Engine;
 using Sequences.Core.Leads;
 using Sequences.Core.Sequences;
 using Sequences.Core.Tracking;
+using Sequences.Infrastructure.Leads;
 using Sequences.Infrastructure.Persistence;
 
 namespace Sequences.Infrastructure.Engine;
@@ -55,13 +56,7 @@ public sealed class EnrollmentService(IDbContextFactory<SequencesDbContext> cont
         var sequence = await LoadSequenceAsync(db, sequenceId, ct) ?? throw new NotFoundException("Sequence", sequenceId);
         if (leadIds is null || leadIds.Count == 0) throw new InputRejectedException("lead_ids", "required", "lead_ids must list at least one lead id.");
         if (sequence.Status == SequenceStatus.Archived) throw new ConflictException("An archived sequence takes no new leads.");
-        var distinct = leadIds.Distinct().ToList();
-        var known = new HashSet<Guid>();
-        foreach (var chunk in distinct.Chunk(EnrollChunk))
-            known.UnionWith(await db.Leads.Where(l => chunk.Contains(l.Id)).Select(l => l.Id).ToListAsync(ct));
-        var unknown = leadIds.Select((id, i) => (id, i)).Where(x => !known.Contains(x.id))
-            .Select(x => ValidationIssue.Error($"lead_ids[{x.i}]", "unknown_lead", $"Lead {x.id} does not exist.")).ToList();
-        if (unknown.Count > 0) throw new InputRejectedException(unknown);
+        var distinct = await KnownLeads.RequireAsync(db, leadIds, ct);
         return await EnrollManyAsync(db, sequence, distinct, null, null, ct, progress);
     }
 
