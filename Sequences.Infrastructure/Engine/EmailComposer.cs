@@ -31,7 +31,10 @@ public sealed class EmailComposer(LiquidTemplates templates)
             References: thread?.References);
     }
 
-    private static string? Pick(string? variant, string? step) => string.IsNullOrWhiteSpace(variant) ? step : variant;
+    /// <summary>The variant's text, else the step's; blank is none (a template saved with an empty text part stores
+    /// "", and that must still get the text made from the html).</summary>
+    private static string? Pick(string? variant, string? step) =>
+        !string.IsNullOrWhiteSpace(variant) ? variant : string.IsNullOrWhiteSpace(step) ? null : step;
 
     private static string OneLine(string subject) => subject.ReplaceLineEndings(" ").Trim();
 }

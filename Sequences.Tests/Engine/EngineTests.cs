@@ -50,6 +50,19 @@ public abstract class EngineTests(SequencesApp app) : EngineTestBase(app)
     }
 
     [Fact]
+    public async Task An_empty_plain_text_part_as_templates_save_it_is_made_from_the_html()
+    {
+        var sequence = await StartedSequenceAsync(null,
+            new { step_type = "email", subject_line = "Hi", body_html = "<p>Hello {{ lead.first_name }}, welcome aboard.</p>", body_text = "" });
+        var lead = await LeadAsync(A, first: "Grace");
+        await EnrollAsync(A, lead, Id(sequence));
+
+        await ProcessAsync();
+
+        MailsTo(lead).Should().ContainSingle().Which.TextBody.Should().Contain("Hello Grace, welcome aboard.");
+    }
+
+    [Fact]
     public async Task Same_thread_steps_reply_to_the_last_email_so_the_lead_sees_one_conversation()
     {
         var sequence = await StartedSequenceAsync(null,

@@ -333,6 +333,8 @@ public sealed class LeadPagesTests : DashboardTestBase
         page.Find("[data-testid=lead-state-next]").TextContent.Should().StartWith("Mon 2030-01-07 18:00").And.Contain("Asia/Tokyo");
         page.Find("[data-testid=lead-state-next-utc]").TextContent.Should().Contain("2030-01-07 09:00 UTC");
         page.FindAll("[data-testid=lead-log-row]").Select(r => r.GetAttribute("data-action")).Should().Contain("enrolled");
+        // The log's times on hover are the lead's own, not UTC under a local label.
+        page.FindAll("[data-testid=lead-log-row] td[title]").Select(c => c.GetAttribute("title")).Should().Contain(t => t!.Contains("18:00"));
     }
 
     [Fact]
