@@ -215,6 +215,10 @@ public abstract partial class TrackingEndpointsTests(SequencesApp app) : EngineT
         await ExpectAsync(again, HttpStatusCode.OK);
         (await DbAsync(db => db.Suppressions.CountAsync(s => s.Email == lead.Email))).Should().Be(1);
 
+        // The link opened again says it is done rather than asking a second time.
+        var page = await (await Browser.GetAsync(url)).Content.ReadAsStringAsync();
+        page.Should().Contain("You are unsubscribed").And.NotContain("<form");
+
         App.Clock.Advance(TimeSpan.FromDays(4));
         await ProcessAsync();
         MailsTo(lead).Should().ContainSingle("nothing is sent after the unsubscribe");

@@ -57,7 +57,9 @@ public static class TrackingEndpoints
         // Showing the page changes nothing: link scanners and previews fetch it too.
         if (await messages.FindAsync(token, TrackingKind.Unsubscribe, ct) is not { } found) return TrackingPages.NotFound();
         if (await messages.RecipientAsync(found, ct) is not { } recipient) return TrackingPages.NotFound();
-        return TrackingPages.ConfirmUnsubscribe(recipient.Email, recipient.TenantName);
+        return recipient.Unsubscribed
+            ? TrackingPages.Unsubscribed(recipient.Email, recipient.TenantName)
+            : TrackingPages.ConfirmUnsubscribe(recipient.Email, recipient.TenantName);
     }
 
     private static async Task<ContentHttpResult> UnsubscribeAsync(string token, [AsParameters] TrackedMessages messages, CancellationToken ct)
@@ -94,7 +96,8 @@ public static class TrackingEndpoints
 
 internal sealed record TrackedMessage(TrackingPayload Payload, OutboundMessage Message);
 
-internal sealed record Recipient(string Email, string TenantName);
+/// <param name="Unsubscribed">The lead has unsubscribed already (the page says so rather than asking again).</param>
+internal sealed record Recipient(string Email, string TenantName, bool Unsubscribed);
 
 /// <summary>The token check, the message it names, and the recorder: what every tracking endpoint needs.</summary>
 internal sealed record TrackedMessages(
@@ -119,10 +122,10 @@ internal sealed record TrackedMessages(
     public async Task<Recipient?> RecipientAsync(TrackedMessage found, CancellationToken ct)
     {
         await using var db = await Contexts.CreateDbContextAsync(ct);
-        var email = await db.Leads.IgnoreQueryFilters().Where(l => l.Id == found.Message.LeadId && l.TenantId == found.Message.TenantId)
-            .Select(l => l.Email).FirstOrDefaultAsync(ct);
+        var lead = await db.Leads.IgnoreQueryFilters().Where(l => l.Id == found.Message.LeadId && l.TenantId == found.Message.TenantId)
+            .Select(l => new { l.Email, l.UnsubscribedAt }).FirstOrDefaultAsync(ct);
         var tenantName = await db.Tenants.Where(t => t.Id == found.Message.TenantId).Select(t => t.Name).FirstOrDefaultAsync(ct);
-        return email is null || tenantName is null ? null : new Recipient(email, tenantName);
+        return lead is null || tenantName is null ? null : new Recipient(lead.Email, tenantName, lead.UnsubscribedAt is not null);
     }
 
     public Task RecordAsync(TrackedMessage found, EngagementType type, Dictionary<string, string>? metadata, CancellationToken ct) =>
