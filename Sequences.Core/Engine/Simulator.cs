@@ -86,11 +86,17 @@ public static class Simulator
             var step = plan.Find(entry.StepId);
             var reason = entry.Metadata.TryGetValue("reason", out var r) ? r : entry.Metadata.TryGetValue("why", out var w) ? w : null;
             if (entry.Metadata.TryGetValue("route", out var route) && entry.ActionType == "condition_evaluated")
-                reason = $"{reason} -> {route}";
+                reason = $"{reason} -> {RouteText(route, plan)}";
             timeline.Add(new TimelineEntry(entry.At, entry.StepId, entry.StepOrder, step?.StepType, entry.ActionType, null, reason));
         }
         log.Clear();
     }
+
+    /// <summary>A jump as a person reads it ("step 5 (Non-openers)"), not the step id the log keeps.</summary>
+    private static string RouteText(string route, SequencePlan plan) =>
+        Guid.TryParse(route, out var id) && plan.Find(id) is { } target
+            ? $"step {target.StepOrder}" + (string.IsNullOrWhiteSpace(target.Name) ? "" : $" ({target.Name})")
+            : route;
 
     private static string? Snake(string? name) => name is null ? null : System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(name);
 }

@@ -37,6 +37,11 @@ public static class SequenceValidator
             {
                 case StepType.Email:
                     CheckEmail(issues, step, templates);
+                    if (i > 0 && steps[i - 1].StepType == StepType.Email && step is { DelayDays: 0, DelayHours: 0 } && string.IsNullOrWhiteSpace(step.SendTime))
+                        issues.Add(ValidationIssue.Warning("delay_hours", "no_wait_between_emails",
+                            $"{Describe(step)} follows the email of {Describe(steps[i - 1])} with no wait, so a lead who reaches both gets them in the same minute. "
+                            + "Give it a wait (delay_days or delay_hours); to end a branch after an email instead, follow that email with a condition whose answers both stop.",
+                            step.Id));
                     if (step.SameThread && !steps.Take(i).Any(s => s.StepType == StepType.Email))
                         issues.Add(ValidationIssue.Warning("same_thread", "no_earlier_email",
                             $"{Describe(step)} is sent as a reply in the same thread, but no email comes before it; it goes out as a new email with its own subject.",
@@ -110,7 +115,8 @@ public static class SequenceValidator
         CheckRoute(issues, step, "condition_value.on_false", value.OnFalse, byId);
         if (value.SkipTo is { } skipTo) CheckJump(issues, step, "condition_value.skip_to", skipTo, byId);
         if (value.EmailStepId is { } emailStepId) CheckEmailReference(issues, step, emailStepId, byId);
-        if (value.SkipTo is null && Target(step, value.OnTrue, byId) is { } yes && yes == Target(step, value.OnFalse, byId))
+        // Both answers stopping is how a branch ends on purpose; any other shared target makes the question idle.
+        if (value.SkipTo is null && Target(step, value.OnTrue, byId) is { } yes and not "stop" && yes == Target(step, value.OnFalse, byId))
             issues.Add(ValidationIssue.Warning("condition_value.on_false", "same_route",
                 $"{Describe(step)} goes on to the same place whether the answer is yes or no, so it changes nothing; send one answer elsewhere.", step.Id));
     }

@@ -23,7 +23,7 @@ public sealed class SequencePreviewService(
     IDbContextFactory<SequencesDbContext> contexts,
     ITenantContext tenant,
     LiquidTemplates liquid,
-    IMailTransport transport,
+    MailRelays relays,
     MimeMessageFactory messages,
     IOptions<MailOptions> mail,
     TimeProvider clock)
@@ -156,7 +156,9 @@ public sealed class SequencePreviewService(
         var email = new OutgoingEmail(sender.FromAddress, sender.FromName, toAddress!.Trim(), null, $"[Test] {subject}",
             string.IsNullOrWhiteSpace(html) ? null : html, string.IsNullOrWhiteSpace(text) ? null : text,
             $"test-{Guid.NewGuid():N}", Headers: new Dictionary<string, string> { [TestHeader] = "true" });
-        await using var session = await transport.OpenAsync(ct);
+        // Through the relay the real sends of this sequence use (its owner's own SMTP server, if the mailbox names
+        // one): a test that went out elsewhere would say nothing about whether the real mail will.
+        await using var session = await relays.OpenAsync(sender.Mailbox, ct);
         using var mime = messages.Create(email);
         var result = await session.SendAsync(mime, ct);
         return new TestSendResult(result.IsSent, result.IsSent ? $"Test email sent to {email.ToAddress}." : $"The test email was not sent: {result.Error ?? result.Outcome.ToString()}",

@@ -220,15 +220,15 @@ public sealed class SequenceService(IDbContextFactory<SequencesDbContext> contex
         if (document.FormatVersion != SequenceDocument.CurrentFormatVersion)
             throw new InputRejectedException("format_version", "unsupported_format",
                 $"format_version must be {SequenceDocument.CurrentFormatVersion}.");
-        List<StepInput>? steps = null;
-        if (document.Steps is not null)
-        {
-            await using var db = await contexts.CreateDbContextAsync(ct);
-            steps = await TemplateReferences.WithoutUnknownAsync(db, document.Steps, ct);
-        }
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var steps = document.Steps is null ? null : await TemplateReferences.WithoutUnknownAsync(db, document.Steps, ct);
+        // Importing an export next to its original would give two sequences of one name, easy to mix up in pickers.
+        var name = document.Name?.Trim();
+        if (!string.IsNullOrEmpty(name) && await db.Sequences.AnyAsync(s => s.Name == name, ct))
+            name = Truncate($"{name} (imported)", StepShapeValidator.MaxNameLength);
         return await CreateAsync(new SequenceInput
         {
-            Name = document.Name,
+            Name = name,
             Description = document.Description,
             Settings = document.Settings,
             Steps = steps,

@@ -244,6 +244,7 @@ public abstract class SequencesApiTests(SequencesApp app) : ApiTestBase(app)
         var copy = await JsonAsync(imported);
         imported.Headers.Location!.ToString().Should().Be($"/api/sequences/{Id(copy)}");
         Id(copy).Should().NotBe(Id(sequence));
+        copy["name"]!.GetValue<string>().Should().Be("Exported (imported)", "beside its original it needs a name of its own");
         var first = Steps(copy)[0]!;
         first["position_x"]!.GetValue<double>().Should().Be(120.5);
         first["variants"]!.AsArray().Select(v => v!["subject_line"]!.GetValue<string>()).Should().Equal("Subject A", "Subject B");

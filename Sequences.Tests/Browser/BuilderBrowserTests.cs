@@ -143,7 +143,7 @@ public sealed class BuilderBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         await page.GetByTestId("sequence-import").SetInputFilesAsync(file);
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/sequences/(?!{sequenceId})[0-9a-f-]{{36}}/edit$"), new() { Timeout = Timeout });
         await Assertions.Expect(nodes).ToHaveCountAsync(5, Count);
-        await Assertions.Expect(page.GetByTestId("sequence-name")).ToHaveValueAsync("Built in the browser", new() { Timeout = Timeout });
+        await Assertions.Expect(page.GetByTestId("sequence-name")).ToHaveValueAsync("Built in the browser (imported)", new() { Timeout = Timeout });
         await Assertions.Expect(condition.GetByTestId("step-node-branches")).ToContainTextAsync("No → step 5", Text);
         File.Delete(file);
     }

@@ -33,6 +33,8 @@ public sealed class NarrowScreenBrowserTests(BrowserApp app) : IClassFixture<Bro
 
         await Assertions.Expect(page.Locator("[data-testid=leads-grid][aria-busy=false]")).ToBeVisibleAsync(new() { Timeout = Timeout });
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath($"leads-{width}"), FullPage = true });
+        // A late re-render of the grid can swap the row under the locator; measure the link once it is laid out.
+        await Assertions.Expect(link).ToBeVisibleAsync(new() { Timeout = Timeout });
         (await link.EvaluateAsync<int>("a => a.getClientRects().length")).Should().Be(1, "the address is on one line");
         var zone = page.Locator("[data-testid=lead-row] td", new() { HasText = "Australia/Sydney" });
         (await zone.EvaluateAsync<double>("td => td.getBoundingClientRect().height")).Should().BeLessThan(60, "the time zone is not broken into pieces");

@@ -156,13 +156,15 @@ public sealed class SequenceValidatorTests
             Condition(3, new ConditionValue { OnTrue = Route(3), OnFalse = Route(1) }),
             Condition(4, new ConditionValue { SkipTo = IdOf(2) })),
             [
+                Warning("no_wait_between_emails", "delay_hours", 2, "same minute"),
                 Error("cycle", "condition_value.on_true", 3, "step 3"),
                 Error("cycle", "condition_value.on_false", 3, "step 1"),
                 Error("cycle", "condition_value.skip_to", 4, "step 2"),
             ]),
 
         new Case("forward jumps are fine", Of(
-            Email(1), Condition(2, new ConditionValue { OnTrue = Route(4), SkipTo = IdOf(3) }), Email(3), Email(4)), []),
+            Email(1), Condition(2, new ConditionValue { OnTrue = Route(4), SkipTo = IdOf(3) }), Email(3), Email(4)),
+            [Warning("no_wait_between_emails", "delay_hours", 4, "follows the email of step 3")]),
 
         new Case("email_step_id must name an earlier email", Of(
             Delay(1),
@@ -177,7 +179,7 @@ public sealed class SequenceValidatorTests
                 Warning("same_route", "condition_value.on_false", 4),
             ]),
 
-        new Case("a condition whose answers lead to the same place changes nothing", Of(
+        new Case("a condition whose answers lead to the same place changes nothing, unless both stop: that ends a branch", Of(
             Email(1),
             Condition(2, new ConditionValue { OnTrue = "continue", OnFalse = "continue" }),
             Condition(3, new ConditionValue { OnTrue = Route(4), OnFalse = "continue" }),
@@ -187,7 +189,6 @@ public sealed class SequenceValidatorTests
             [
                 Warning("same_route", "condition_value.on_false", 2, "whether the answer is yes or no"),
                 Warning("same_route", "condition_value.on_false", 3),
-                Warning("same_route", "condition_value.on_false", 5),
             ]),
 
         new Case("a route that is no route", Of(Email(1), Condition(2, new ConditionValue { OnTrue = "later" })),

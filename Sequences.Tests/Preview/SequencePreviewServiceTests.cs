@@ -171,6 +171,33 @@ public sealed class SequencePreviewServiceTests(SqliteApp app) : IClassFixture<S
         ownerId.Should().NotBeEmpty();
     }
 
+    [Fact]
+    public async Task A_test_send_goes_through_the_owners_own_smtp_server_as_real_sends_do_and_says_when_it_fails()
+    {
+        // A port nothing listens on: the owner's own relay refuses the connection, as a mistyped host would fail.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var closedPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var sequenceId = await app.AsTenantAsync(SequencesApp.AdminA, async services =>
+        {
+            var tenant = services.GetRequiredService<Sequences.Core.Tenants.ITenantContext>().TenantId!.Value;
+            var rep = await services.GetRequiredService<TeamService>().AddAsync(tenant, $"relay-{Guid.NewGuid():N}@tenant-a.test", "Rita Relay");
+            await using var db = await services.GetRequiredService<IDbContextFactory<SequencesDbContext>>().CreateDbContextAsync();
+            db.Mailboxes.Add(new Mailbox { UserId = rep.Member.Id, FromAddress = "rita@tenant-a.test", SmtpHost = "127.0.0.1", SmtpPort = closedPort, SmtpSecurity = "none" });
+            await db.SaveChangesAsync();
+            var saved = await services.GetRequiredService<SequenceService>().CreateAsync(Document());
+            await services.GetRequiredService<SequenceService>().SetOwnerAsync(saved.Id, rep.Member.Id);
+            return saved.Id;
+        });
+
+        var result = await AsAdminAsync(s => s.TestSendAsync(Document(), Intro, null, "qa@example.com", PreviewRecipient.SampleLead, sequenceId));
+
+        result.Sent.Should().BeFalse("the sequence's mail goes through Rita's server, which is not there");
+        result.Message.Should().StartWith("The test email was not sent");
+        app.Smtp.Messages.Should().NotContain(m => m.MessageId == result.MessageId.Trim('<', '>'), "not through the app's default relay either");
+    }
+
     private Task<T> AsAdminAsync<T>(Func<SequencePreviewService, Task<T>> work) =>
         app.AsTenantAsync(SequencesApp.AdminA, services => work(services.GetRequiredService<SequencePreviewService>()));
 

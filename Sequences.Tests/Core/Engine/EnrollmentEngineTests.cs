@@ -269,6 +269,20 @@ public sealed class EnrollmentEngineTests
     }
 
     [Fact]
+    public void The_simulator_names_the_step_a_condition_jumps_to_not_its_id()
+    {
+        var intro = Email(1);
+        var nudge = Email(3, delayDays: 1);
+        nudge.Name = "Non-openers";
+        var check = Condition(2, ConditionType.IfOpened, new ConditionValue { OnTrue = "stop", OnFalse = nudge.Id.ToString() }, delayDays: 2);
+        var plan = new SequencePlan(Guid.NewGuid(), [intro, check, nudge], new SequenceSettings());
+
+        var timeline = Simulator.Run(plan, London, Times.Utc("2026-06-01T10:00"), [], 30);
+
+        timeline.Single(e => e.Action == "condition_evaluated").Reason.Should().EndWith("-> step 3 (Non-openers)").And.NotContain(nudge.Id.ToString());
+    }
+
+    [Fact]
     public void In_the_simulator_a_reply_stops_the_sequence_when_it_arrives_unless_replies_do_not_stop_it()
     {
         var intro = Email(1);

@@ -38,12 +38,13 @@ public static partial class BuilderValidation
     private static partial Regex VariantField();
 }
 
-/// <summary>The message shown under a field: the first problem found for it.</summary>
+/// <summary>The message shown in red under a field: the first error found for it. Warnings (an unknown variable, say)
+/// do not stop a start, so they are not dressed as errors there; the node and the validation panel list them.</summary>
 public static class FieldIssues
 {
     public static string? For(IReadOnlyList<ValidationIssue> issues, string field) =>
-        issues.FirstOrDefault(i => BuilderValidation.IsField(i, field))?.Message;
+        issues.FirstOrDefault(i => i.Severity == IssueSeverity.Error && BuilderValidation.IsField(i, field))?.Message;
 
     public static string? ForVariant(IReadOnlyList<ValidationIssue> issues, int index, string field) =>
-        issues.FirstOrDefault(i => i.Field.EndsWith($"variants[{index}].{field}", StringComparison.Ordinal))?.Message;
+        issues.FirstOrDefault(i => i.Severity == IssueSeverity.Error && i.Field.EndsWith($"variants[{index}].{field}", StringComparison.Ordinal))?.Message;
 }

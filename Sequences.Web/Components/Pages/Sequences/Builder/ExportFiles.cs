@@ -45,7 +45,9 @@ public static class ExportFiles
         }
         catch (JsonException ex)
         {
-            snackbar.Add($"\"{file.Name}\" is not a sequence export: {ex.Message}", Severity.Error);
+            // The parser's own text ("'x' is an invalid JSON literal... Path: $ | LineNumber: 0") helps nobody here.
+            var where = ex.LineNumber is { } line ? $" (line {line + 1})" : "";
+            snackbar.Add($"\"{file.Name}\" is not a sequence export: it is not JSON of the export's shape{where}. Use a file made by Export.", Severity.Error);
         }
         catch (InputRejectedException ex)
         {
