@@ -90,6 +90,7 @@ public sealed class EngagementRecorder(IDbContextFactory<SequencesDbContext> con
                 });
             }
         }
+        if (input.Type == EngagementType.Replied) await NotifyReplyAsync(db, input.TenantId, lead, message?.SequenceId ?? states.FirstOrDefault()?.SequenceId, now, ct);
         if (input.Type is EngagementType.Unsubscribed or EngagementType.Bounced)
         {
             if (input.Type == EngagementType.Unsubscribed) lead.UnsubscribedAt ??= at;
@@ -100,5 +101,19 @@ public sealed class EngagementRecorder(IDbContextFactory<SequencesDbContext> con
         }
         await db.SaveChangesAsync(ct);
         return new EngagementResult(evt.Id, first, stopped);
+    }
+
+    /// <summary>A reply is what the whole sequence worked for: its owner hears of it in the app's bell (everyone,
+    /// when the sequence has no owner or the reply matched no sequence), not only by a "Notify me" step.</summary>
+    private static async Task NotifyReplyAsync(SequencesDbContext db, Guid tenantId, Core.Leads.Lead lead, Guid? sequenceId, DateTime now, CancellationToken ct)
+    {
+        var sequence = sequenceId is { } id
+            ? await db.Sequences.IgnoreQueryFilters().Where(s => s.Id == id && s.TenantId == tenantId).Select(s => new { s.Name, s.UserId }).FirstOrDefaultAsync(ct)
+            : null;
+        db.Notifications.Add(new Notification
+        {
+            TenantId = tenantId, UserId = sequence?.UserId, LeadId = lead.Id, SequenceId = sequence is null ? null : sequenceId, CreatedAt = now,
+            Message = sequence is null ? $"{lead.Email} replied." : $"{lead.Email} replied to \"{sequence.Name}\".",
+        });
     }
 }

@@ -67,6 +67,11 @@ public abstract class InboundWebhookTests(SequencesApp app) : EngineTestBase(app
         var replies = (await EventsAsync(lead)).Where(e => e.Type == EngagementType.Replied).ToList();
         replies.Should().ContainSingle().Which.Metadata.Should().Contain("matched_by", "in_reply_to").And.Contain("source", "webhook");
         replies[0].MessageId.Should().Be(message.Id);
+        var owner = await DbAsync(db => db.Sequences.Where(q => q.Id == sequence).Select(q => new { q.UserId, q.Name }).SingleAsync());
+        var told = await DbAsync(db => db.Notifications.Where(n => n.LeadId == lead.Id).ToListAsync());
+        told.Should().ContainSingle("the sequence's owner hears of the reply once, retries included")
+            .Which.Message.Should().Be($"{lead.Email} replied to \"{owner.Name}\".");
+        (told[0].UserId, told[0].SequenceId).Should().Be((owner.UserId, sequence));
 
         App.Clock.Advance(TimeSpan.FromDays(4));
         await ProcessAsync();
