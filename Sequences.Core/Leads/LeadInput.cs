@@ -60,3 +60,11 @@ public static class EmailAddresses
 
     public static string Normalize(string value) => value.Trim().ToLowerInvariant();
 }
+
+/// <summary>Tags typed or imported as one text: separated by commas or semicolons (a CSV cell uses ";", as its
+/// commas separate columns; a person types ","), so both forms mean the same everywhere.</summary>
+public static class LeadTags
+{
+    public static List<string> Parse(string? text) =>
+        (text ?? "").Split([',', ';'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
+}

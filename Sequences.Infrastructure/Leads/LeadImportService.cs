@@ -177,7 +177,7 @@ public sealed partial class LeadImportService(IDbContextFactory<SequencesDbConte
         for (var i = 0; i < mapping.Fields.Count && i < row.Fields.Count; i++)
             if (mapping.Fields[i] is { } f && f.StartsWith("custom.", StringComparison.Ordinal) && !string.IsNullOrWhiteSpace(row.Fields[i]))
                 custom[f["custom.".Length..]] = CsvText.Unguard(row.Fields[i].Trim());
-        var tags = Get("tags")?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        var tags = Get("tags") is { } tagText ? LeadTags.Parse(tagText) : null;
         return new LeadInput
         {
             Email = Get("email"),

@@ -42,7 +42,7 @@ public sealed class LeadEditForm
         Timezone = Blank(Timezone),
         Country = Blank(Country),
         Status = Blank(Status),
-        Tags = (Tags ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList(),
+        Tags = LeadTags.Parse(Tags),
         Custom = FilledCustom().GroupBy(r => r.Key!.Trim(), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value ?? ""),
     };
 
