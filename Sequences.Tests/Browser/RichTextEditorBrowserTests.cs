@@ -82,6 +82,37 @@ public sealed class RichTextEditorBrowserTests(BrowserApp app) : IClassFixture<B
     }
 
     /// <summary>Signed in, on a new template with this name and subject: the page and its loaded body editor.</summary>
+    [Fact]
+    public async Task A_link_is_added_to_selected_text_from_the_toolbar_and_a_bad_address_is_refused()
+    {
+        await using var context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1440, Height = 900 } });
+        var (page, editor) = await NewTemplateAsync(context, "Link check", "Hello");
+        await editor.ClickAsync();
+        await page.Keyboard.PressAsync("Control+a");
+        await page.Keyboard.PressAsync("Delete");
+        await page.Keyboard.TypeAsync("Book a call");
+        await page.Keyboard.PressAsync("Control+a");
+
+        await page.GetByTestId("template-body-html-link").ClickAsync();
+        var href = page.GetByTestId("template-body-html-link-href");
+        await href.FillAsync("example.com");
+        await page.GetByTestId("template-body-html-link-apply").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("template-body-html-link-form")).ToContainTextAsync("starting with https://", new() { Timeout = Timeout });
+        await Assertions.Expect(editor.Locator("a")).ToHaveCountAsync(0, new() { Timeout = Timeout });
+
+        await href.FillAsync("https://example.com/call?who={{ lead.email }}");
+        await page.GetByTestId("template-body-html-link-apply").ClickAsync();
+
+        await Assertions.Expect(editor.Locator("a")).ToHaveTextAsync("Book a call", new() { Timeout = Timeout });
+        await Assertions.Expect(page.GetByTestId("template-body-html-link-form")).ToHaveCountAsync(0, new() { Timeout = Timeout });
+        await page.GetByTestId("template-save").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=template-row][data-built-in=false]", new() { HasText = "Link check" }))
+            .ToHaveCountAsync(1, new() { Timeout = Timeout });
+        var saved = await app.AsTenantAsync(BootstrapService.DemoEmail, async services =>
+            (await services.GetRequiredService<TemplateService>().ListAsync("Link check")).Single());
+        saved.BodyHtml.Should().Contain("<a ").And.Contain("href=\"https://example.com/call?who={{ lead.email }}\"").And.Contain(">Book a call</a>");
+    }
+
     private async Task<(IPage Page, ILocator Editor)> NewTemplateAsync(IBrowserContext context, string name, string subject)
     {
         var page = await context.NewPageAsync();

@@ -84,6 +84,21 @@ export function create(element, dotnet, html, readOnly, maxLength) {
             focusNow();
             apply(editor.chain().focus()).run();
         },
+        // A link on the selected text; with nothing selected, the address itself becomes the linked text. An empty
+        // href takes the link off the text under the caret.
+        setLink(href) {
+            focusNow();
+            const chain = editor.chain().focus().extendMarkRange('link');
+            if (!href) {
+                chain.unsetLink().run();
+                return;
+            }
+            if (editor.state.selection.empty && !editor.isActive('link')) {
+                chain.insertContent({ type: 'text', text: href, marks: [{ type: 'link', attrs: { href } }] }).run();
+                return;
+            }
+            chain.setLink({ href }).run();
+        },
         getHtml() {
             return htmlOf(editor);
         },
