@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Sequences.Core.Tracking;
 using Sequences.Core.Engine;
 using Sequences.Core.Leads;
 using Sequences.Core.Mail;
@@ -43,7 +44,7 @@ internal sealed class BatchData
             .Where(m => EF.Parameter(leadIds).Contains(m.LeadId) && EF.Parameter(stateIds).Contains(m.StateId)).ToListAsync(ct);
         var facts = await db.EngagementEvents.IgnoreQueryFilters().AsNoTracking().Where(e => EF.Parameter(tenantIds).Contains(e.TenantId) && EF.Parameter(leadIds).Contains(e.LeadId))
             .Select(e => new FactRow(e.LeadId, e.SequenceId, e.StepId, e.Type, e.OccurredAt)).ToListAsync(ct);
-        var emails = leads.Values.Select(l => l.Email).Distinct().ToList();
+        var emails = SuppressionKeys.Of(leads.Values.Select(l => l.Email));
         var suppressed = (await db.Suppressions.IgnoreQueryFilters().Where(s => EF.Parameter(tenantIds).Contains(s.TenantId) && EF.Parameter(emails).Contains(s.Email))
             .Select(s => new { s.TenantId, s.Email }).ToListAsync(ct)).Select(s => (s.TenantId, s.Email)).ToHashSet();
         var campaignIds = states.Where(s => s.CampaignId != null).Select(s => s.CampaignId!.Value).Distinct().ToList();
@@ -64,7 +65,8 @@ internal sealed class BatchData
             .Select(m => new SentMail(m.MessageId, m.Subject, m.SentAt!.Value));
 
     public bool IsSuppressed(Lead lead) =>
-        lead.UnsubscribedAt is not null || lead.BouncedAt is not null || _suppressed.Contains((lead.TenantId, lead.Email));
+        lead.UnsubscribedAt is not null || lead.BouncedAt is not null || _suppressed.Contains((lead.TenantId, lead.Email))
+        || (SuppressionKeys.DomainOf(lead.Email) is { } domain && _suppressed.Contains((lead.TenantId, domain)));
 
     public string? CampaignName(Guid? campaignId) => campaignId is { } id ? _campaigns.GetValueOrDefault(id) : null;
 

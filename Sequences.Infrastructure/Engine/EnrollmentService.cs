@@ -74,12 +74,12 @@ public sealed class EnrollmentService(IDbContextFactory<SequencesDbContext> cont
         {
             var leads = await db.Leads.AsNoTracking().Where(l => chunk.Contains(l.Id)).ToListAsync(ct);
             var existing = (await db.LeadSequenceStates.Where(s => s.SequenceId == sequence.Id && chunk.Contains(s.LeadId)).Select(s => s.LeadId).ToListAsync(ct)).ToHashSet();
-            var emails = leads.Select(l => l.Email).ToList();
+            var emails = SuppressionKeys.Of(leads.Select(l => l.Email));
             var blocked = (await db.Suppressions.Where(s => emails.Contains(s.Email)).Select(s => s.Email).ToListAsync(ct)).ToHashSet();
             foreach (var lead in leads)
             {
                 if (existing.Contains(lead.Id)) { already++; continue; }
-                if (lead.UnsubscribedAt is not null || lead.BouncedAt is not null || blocked.Contains(lead.Email)) { suppressed++; continue; }
+                if (lead.UnsubscribedAt is not null || lead.BouncedAt is not null || SuppressionKeys.Blocks(blocked, lead.Email)) { suppressed++; continue; }
                 if (!LeadCriteria.Matches(lead, criteria)) { notMatching++; continue; }
                 tenantZone ??= await TenantZoneAsync(db, lead.TenantId, ct) ?? "";
                 NewState(db, lead, sequence, campaignId, tenantZone);
@@ -247,7 +247,14 @@ public sealed class EnrollmentService(IDbContextFactory<SequencesDbContext> cont
         db.Tenants.Where(t => t.Id == tenantId).Select(t => t.DefaultTimezone).FirstOrDefaultAsync(ct);
 
     private static async Task<bool> IsSuppressedAsync(SequencesDbContext db, Lead lead, CancellationToken ct) =>
-        lead.UnsubscribedAt is not null || lead.BouncedAt is not null || await db.Suppressions.AnyAsync(s => s.Email == lead.Email, ct);
+        lead.UnsubscribedAt is not null || lead.BouncedAt is not null || await IsBlockedAsync(db, lead.Email, ct);
+
+    /// <summary>Whether the workspace's blocked list names the address or its domain.</summary>
+    internal static Task<bool> IsBlockedAsync(SequencesDbContext db, string email, CancellationToken ct)
+    {
+        var keys = SuppressionKeys.Of(email).ToList();
+        return db.Suppressions.AnyAsync(s => keys.Contains(s.Email), ct);
+    }
 
     private async Task<EnrollmentView> ViewAsync(SequencesDbContext db, Guid stateId, CancellationToken ct)
     {

@@ -24,7 +24,7 @@ public sealed class ExplainService(IDbContextFactory<SequencesDbContext> context
 
         var log = await db.ExecutionLog.AsNoTracking().Where(l => l.LeadId == leadId && l.SequenceId == sid).ToListAsync(ct);
         var messages = await db.OutboundMessages.AsNoTracking().Where(m => m.StateId == state.Id).ToListAsync(ct);
-        var suppressed = await db.Suppressions.AnyAsync(s => s.Email == lead.Email, ct);
+        var suppressed = await EnrollmentService.IsBlockedAsync(db, lead.Email, ct);
         var zone = EnrollmentMapping.Zone(lead, sequence.Settings, await EnrollmentService.TenantZoneAsync(db, state.TenantId, ct));
         var issues = SequenceValidator.Validate(sequence, templates, state.Version);
 

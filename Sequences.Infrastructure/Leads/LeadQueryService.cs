@@ -48,11 +48,12 @@ public sealed class LeadQueryService(IDbContextFactory<SequencesDbContext> conte
     /// never mails them, whatever their enrollments say.</summary>
     public async Task<IReadOnlySet<string>> BlockedAmongAsync(IEnumerable<string> emails, CancellationToken ct = default)
     {
-        var wanted = emails.Select(EmailAddresses.Normalize).Distinct().ToList();
-        if (wanted.Count == 0) return new HashSet<string>();
+        var addresses = emails.Select(EmailAddresses.Normalize).Distinct().ToList();
+        if (addresses.Count == 0) return new HashSet<string>();
+        var wanted = SuppressionKeys.Of(addresses);
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var blocked = await db.Suppressions.AsNoTracking().Where(s => wanted.Contains(s.Email)).Select(s => s.Email).ToListAsync(ct);
-        return blocked.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var entries = (await db.Suppressions.AsNoTracking().Where(s => wanted.Contains(s.Email)).Select(s => s.Email).ToListAsync(ct)).ToHashSet();
+        return addresses.Where(a => SuppressionKeys.Blocks(entries, a)).ToHashSet(StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>Every lead id matching the filter, newest first (e.g. "add all matching leads to a campaign").</summary>

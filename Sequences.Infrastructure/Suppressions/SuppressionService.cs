@@ -8,7 +8,8 @@ namespace Sequences.Infrastructure.Suppressions;
 
 public sealed record SuppressionInput(string? Email, string? Reason);
 
-/// <summary>The tenant's do-not-mail list. The engine checks it before every send.</summary>
+/// <summary>The tenant's do-not-mail list of addresses and whole domains (<see cref="SuppressionKeys"/>). The engine
+/// checks it before every send.</summary>
 public sealed class SuppressionService(IDbContextFactory<SequencesDbContext> contexts, TimeProvider clock)
 {
     public static readonly string[] Reasons = ["unsubscribed", "bounced", "manual"];
@@ -30,11 +31,13 @@ public sealed class SuppressionService(IDbContextFactory<SequencesDbContext> con
     public async Task<Suppression> AddAsync(SuppressionInput input, CancellationToken ct = default)
     {
         var issues = new List<ValidationIssue>();
-        if (!EmailAddresses.IsValid(input.Email)) issues.Add(ValidationIssue.Error("email", "invalid_email", $"'{input.Email}' is not a valid email address."));
+        var domain = input.Email?.Trim().ToLowerInvariant() is { } typed && SuppressionKeys.IsDomain(typed) ? typed : null;
+        if (domain is null && !EmailAddresses.IsValid(input.Email))
+            issues.Add(ValidationIssue.Error("email", "invalid_email", $"'{input.Email}' is not a valid email address, nor a domain written as @example.com."));
         if (input.Reason is not null && !Reasons.Contains(input.Reason))
             issues.Add(ValidationIssue.Error("reason", "invalid_reason", "reason must be unsubscribed, bounced or manual."));
         if (issues.Count > 0) throw new InputRejectedException(issues);
-        var email = EmailAddresses.Normalize(input.Email!);
+        var email = domain ?? EmailAddresses.Normalize(input.Email!);
         await using var db = await contexts.CreateDbContextAsync(ct);
         if (await db.Suppressions.AnyAsync(s => s.Email == email, ct)) throw new ConflictException($"{email} is already suppressed.");
         var suppression = new Suppression { Email = email, Reason = input.Reason ?? "manual", CreatedAt = clock.GetUtcNow().UtcDateTime };

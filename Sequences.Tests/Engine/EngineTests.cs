@@ -63,6 +63,36 @@ public abstract class EngineTests(SequencesApp app) : EngineTestBase(app)
     }
 
     [Fact]
+    public async Task A_blocked_domain_is_never_mailed_nor_enrolled_while_other_domains_are()
+    {
+        var domain = $"rival-{Guid.NewGuid():N}"[..14] + ".example";
+        var sequence = await StartedSequenceAsync(null, new { step_type = "email", subject_line = "Hi", body_text = "Hello" });
+        var ours = await LeadAsync(A);
+        var enrolledBefore = await RivalAsync("ceo");
+        await EnrollAsync(A, ours, Id(sequence));
+        await EnrollAsync(A, enrolledBefore, Id(sequence));
+
+        await ExpectProblemAsync(await A.PostJsonAsync("/api/suppressions", new { email = "@rival" }), HttpStatusCode.BadRequest, "email");
+        var blocked = await A.PostJsonAsync("/api/suppressions", new { email = $"@{domain.ToUpperInvariant()}" });
+        await ExpectAsync(blocked, HttpStatusCode.Created);
+        (await JsonAsync(blocked))["email"]!.GetValue<string>().Should().Be($"@{domain}");
+        var later = await RivalAsync("cto");
+        await ExpectProblemAsync(await A.PostJsonAsync($"/api/leads/{later.Id}/assign-sequence", new { sequence_id = Id(sequence) }), HttpStatusCode.Conflict);
+
+        await ProcessAsync();
+
+        MailsTo(ours).Should().ContainSingle();
+        MailsTo(enrolledBefore).Should().BeEmpty("the pass checks the blocked list, domains included, before every send");
+        (await StateAsync(enrolledBefore, Id(sequence)))["stopped_reason"]!.GetValue<string>().Should().Be("suppressed");
+
+        async Task<TestLead> RivalAsync(string name)
+        {
+            var email = $"{name}@{domain}";
+            return new TestLead(Id(await JsonAsync(await A.PostJsonAsync("/api/leads", new { email }))), email);
+        }
+    }
+
+    [Fact]
     public async Task Same_thread_steps_reply_to_the_last_email_so_the_lead_sees_one_conversation()
     {
         var sequence = await StartedSequenceAsync(null,
