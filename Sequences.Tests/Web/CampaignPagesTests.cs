@@ -106,6 +106,31 @@ public sealed class CampaignPagesTests : DashboardTestBase
     }
 
     [Fact]
+    public async Task A_sequence_removed_and_assigned_again_is_one_row_with_its_figures_once()
+    {
+        var sequence = await Seed.SequenceAsync(Context.TenantA);
+        var campaignId = Guid.NewGuid();
+        await Seed.WithDbAsync(Context.TenantA, async db =>
+        {
+            db.Campaigns.Add(new Campaign { Id = campaignId, Name = "Again" });
+            await db.SaveChangesAsync();
+        });
+        await Context.AsTenantAsync(Context.TenantA, async services =>
+        {
+            var campaigns = services.GetRequiredService<CampaignService>();
+            await campaigns.AssignSequenceAsync(campaignId, new AssignSequenceInput(sequence.Id, EnrollExisting: false, null));
+            await campaigns.RemoveSequenceAsync(campaignId, sequence.Id);
+            await campaigns.AssignSequenceAsync(campaignId, new AssignSequenceInput(sequence.Id, EnrollExisting: true, null));
+        });
+
+        var page = Context.Bunit.Render<CampaignDetail>(p => p.Add(x => x.Id, campaignId));
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=campaign-sequence-row]").Should().ContainSingle()
+            .Which.TextContent.Should().Contain("existing and new leads").And.NotContain("removed"), Wait);
+        page.FindAll("[data-testid=campaign-sequence-remove]").Should().ContainSingle("the assignment in force can be removed");
+    }
+
+    [Fact]
     public async Task A_lead_is_removed_from_the_campaign_after_asking_and_its_campaign_sequence_stops()
     {
         var sequence = await Seed.SequenceAsync(Context.TenantA);
