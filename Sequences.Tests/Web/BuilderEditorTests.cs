@@ -60,6 +60,29 @@ public sealed class BuilderEditorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Using_a_template_asks_before_it_replaces_what_was_written()
+    {
+        var step = StepDraft.New(StepType.Email);
+        step.SubjectLine = "My own words";
+        var dialogs = _context.Bunit.Render<MudBlazor.MudDialogProvider>();
+        var editor = RenderEmail(step, []);
+        var select = editor.FindComponent<MudBlazor.MudSelect<Guid?>>();
+        editor.WaitForAssertion(() => editor.Find("[data-testid=email-template-picker]").GetAttribute("data-templates").Should().NotBe("0"), TimeSpan.FromSeconds(10));
+        var template = (await _context.Bunit.Services.GetRequiredService<global::Sequences.Infrastructure.Templates.TemplateService>().ListAsync()).First();
+        await editor.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(template.Id));
+
+        editor.Find("[data-testid=email-template-apply]").Click();
+        dialogs.WaitForAssertion(() => dialogs.Markup.Should().Contain($"with \"{template.Name}\"? What is written here now is lost."), TimeSpan.FromSeconds(10));
+        dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Cancel").Click();
+        step.SubjectLine.Should().Be("My own words", "a cancelled replace keeps the text");
+
+        editor.Find("[data-testid=email-template-apply]").Click();
+        dialogs.WaitForAssertion(() => dialogs.FindAll("button").Should().Contain(b => b.TextContent.Trim() == "Replace"), TimeSpan.FromSeconds(10));
+        dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Replace").Click();
+        editor.WaitForAssertion(() => step.SubjectLine.Should().Be(template.SubjectLine), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public void Email_editor_shows_validation_messages_on_its_fields()
     {
         var document = new BuilderDocument { Name = "Checked" };
