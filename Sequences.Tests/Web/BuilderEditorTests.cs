@@ -83,6 +83,22 @@ public sealed class BuilderEditorTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_variable_goes_into_the_subject_from_its_menu()
+    {
+        var step = StepDraft.New(StepType.Email);
+        step.SubjectLine = "Quick question for ";
+        var popovers = _context.Bunit.Render<MudBlazor.MudPopoverProvider>();
+        var editor = RenderEmail(step, []);
+
+        editor.Find("[data-testid=email-subject-variables] button").Click();
+        popovers.WaitForAssertion(() => popovers.FindAll("[data-variable]").Should().NotBeEmpty(), TimeSpan.FromSeconds(10));
+        popovers.FindAll("[data-variable]").Single(i => i.GetAttribute("data-variable") == "{{ lead.company }}").Click();
+
+        step.SubjectLine.Should().Be("Quick question for {{ lead.company }}");
+        _changes.Should().Be(1);
+    }
+
+    [Fact]
     public void Email_editor_shows_validation_messages_on_its_fields()
     {
         var document = new BuilderDocument { Name = "Checked" };
