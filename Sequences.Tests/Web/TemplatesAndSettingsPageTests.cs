@@ -65,8 +65,12 @@ public sealed class TemplatesAndSettingsPageTests : IAsyncLifetime
         page.WaitForAssertion(() => page.Find("[data-testid=template-preview-subject]").TextContent.Should().Be("Coffee, Jane? "), Wait);
         page.Find("[data-testid=template-issues]").TextContent.Should().Contain("lead.nickname");
 
-        await page.Find("input[data-testid=template-preview-lead]").ChangeAsync(new ChangeEventArgs { Value = "real@" });
+        await page.Find("input[data-testid=template-preview-lead]").InputAsync(new ChangeEventArgs { Value = "real@" });
         page.WaitForAssertion(() => page.Find("[data-testid=template-preview-subject]").TextContent.Should().Be("Coffee, real? "), Wait);
+        await page.Find("input[data-testid=template-preview-lead]").InputAsync(new ChangeEventArgs { Value = "nobody-here@" });
+        page.WaitForAssertion(() => page.Find("[data-testid=template-preview-who]").TextContent.Should()
+            .Be("No lead matches \"nobody-here@\": with the sample lead Jane Doe (Acme Corp)"), Wait);
+        page.Find("[data-testid=template-preview-subject]").TextContent.Should().Be("Coffee, Jane? ");
 
         page.Find("[data-testid=template-save]").Click();
         await EventuallyAsync(async () =>
