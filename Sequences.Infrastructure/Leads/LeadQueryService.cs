@@ -56,6 +56,17 @@ public sealed class LeadQueryService(IDbContextFactory<SequencesDbContext> conte
         return addresses.Where(a => SuppressionKeys.Blocks(entries, a)).ToHashSet(StringComparer.OrdinalIgnoreCase);
     }
 
+    /// <summary>Which of these leads have replied (one query for a page of leads): what a person scanning the list
+    /// looks for first.</summary>
+    public async Task<IReadOnlySet<Guid>> RepliedAmongAsync(IEnumerable<Guid> leadIds, CancellationToken ct = default)
+    {
+        var ids = leadIds.Distinct().ToList();
+        if (ids.Count == 0) return new HashSet<Guid>();
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return (await db.EngagementEvents.AsNoTracking().Where(e => ids.Contains(e.LeadId) && e.Type == EngagementType.Replied)
+            .Select(e => e.LeadId).Distinct().ToListAsync(ct)).ToHashSet();
+    }
+
     /// <summary>Every lead id matching the filter, newest first (e.g. "add all matching leads to a campaign").</summary>
     public async Task<IReadOnlyList<Guid>> IdsAsync(LeadFilter filter, CancellationToken ct = default)
     {

@@ -187,6 +187,31 @@ public sealed class LeadPagesTests : DashboardTestBase
     }
 
     [Fact]
+    public async Task The_grid_marks_leads_who_replied()
+    {
+        var replied = await Seed.LeadAsync(Context.TenantA, "answered@example.com");
+        var silent = await Seed.LeadAsync(Context.TenantA, "silent@example.com");
+        await Seed.WithDbAsync(Context.TenantA, async db =>
+        {
+            db.EngagementEvents.Add(new global::Sequences.Core.Tracking.EngagementEvent
+            {
+                LeadId = replied.Id, Type = global::Sequences.Core.Tracking.EngagementType.Replied, OccurredAt = Context.Clock.GetUtcNow().UtcDateTime,
+            });
+            db.EngagementEvents.Add(new global::Sequences.Core.Tracking.EngagementEvent
+            {
+                LeadId = silent.Id, Type = global::Sequences.Core.Tracking.EngagementType.Opened, OccurredAt = Context.Clock.GetUtcNow().UtcDateTime,
+            });
+            await db.SaveChangesAsync();
+        });
+
+        var page = Context.Bunit.Render<LeadList>();
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]").Should().HaveCount(2), Wait);
+        page.WaitForAssertion(() => page.FindAll("[data-testid=lead-row]:has([data-testid=lead-replied])").Select(r => r.GetAttribute("data-lead-id"))
+            .Should().Equal(replied.Id.ToString()), Wait);
+    }
+
+    [Fact]
     public async Task Bulk_delete_erases_the_selected_leads_only_after_asking()
     {
         var leads = await ThreeEnrolledLeadsAsync("gone");
