@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
-using Sequences.Core.Tracking;
 using Sequences.Core.Engine;
 using Sequences.Core.Leads;
 using Sequences.Core.Mail;
+using Sequences.Core.Tracking;
 using Sequences.Infrastructure.Persistence;
 
 namespace Sequences.Infrastructure.Engine;
@@ -13,11 +13,11 @@ internal sealed class BatchData
 {
     private readonly Dictionary<(Guid State, Guid Step), OutboundMessage> _messages;
     private readonly ILookup<Guid, FactRow> _facts;
-    private readonly HashSet<(Guid Tenant, string Email)> _suppressed;
+    private readonly Dictionary<Guid, HashSet<string>> _suppressed;
     private readonly Dictionary<Guid, string> _campaigns;
 
     private BatchData(List<LeadSequenceState> states, Dictionary<Guid, Lead> leads, List<OutboundMessage> messages,
-        List<FactRow> facts, HashSet<(Guid, string)> suppressed, Dictionary<Guid, string> campaigns)
+        List<FactRow> facts, Dictionary<Guid, HashSet<string>> suppressed, Dictionary<Guid, string> campaigns)
     {
         States = states;
         Leads = leads;
@@ -46,7 +46,7 @@ internal sealed class BatchData
             .Select(e => new FactRow(e.LeadId, e.SequenceId, e.StepId, e.Type, e.OccurredAt)).ToListAsync(ct);
         var emails = SuppressionKeys.Of(leads.Values.Select(l => l.Email));
         var suppressed = (await db.Suppressions.IgnoreQueryFilters().Where(s => EF.Parameter(tenantIds).Contains(s.TenantId) && EF.Parameter(emails).Contains(s.Email))
-            .Select(s => new { s.TenantId, s.Email }).ToListAsync(ct)).Select(s => (s.TenantId, s.Email)).ToHashSet();
+            .Select(s => new { s.TenantId, s.Email }).ToListAsync(ct)).GroupBy(s => s.TenantId).ToDictionary(g => g.Key, g => g.Select(s => s.Email).ToHashSet());
         var campaignIds = states.Where(s => s.CampaignId != null).Select(s => s.CampaignId!.Value).Distinct().ToList();
         var campaigns = campaignIds.Count == 0
             ? new Dictionary<Guid, string>()
@@ -65,8 +65,8 @@ internal sealed class BatchData
             .Select(m => new SentMail(m.MessageId, m.Subject, m.SentAt!.Value));
 
     public bool IsSuppressed(Lead lead) =>
-        lead.UnsubscribedAt is not null || lead.BouncedAt is not null || _suppressed.Contains((lead.TenantId, lead.Email))
-        || (SuppressionKeys.DomainOf(lead.Email) is { } domain && _suppressed.Contains((lead.TenantId, domain)));
+        lead.UnsubscribedAt is not null || lead.BouncedAt is not null
+        || (_suppressed.TryGetValue(lead.TenantId, out var entries) && SuppressionKeys.Blocks(entries, lead.Email));
 
     public string? CampaignName(Guid? campaignId) => campaignId is { } id ? _campaigns.GetValueOrDefault(id) : null;
 
