@@ -83,6 +83,20 @@ public sealed class LeadQueryService(IDbContextFactory<SequencesDbContext> conte
         return lists.SelectMany(t => t).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToList();
     }
 
+    /// <summary>
+    /// The custom fields leads have, for the editors' variable chips. Read from the newest leads only: an import brings
+    /// its columns in together, so a sample finds them without reading every lead's JSON.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> CustomFieldNamesAsync(CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var custom = await db.Leads.AsNoTracking().NewestFirst().Take(CustomFieldSample).Select(l => l.Custom).ToListAsync(ct);
+        return custom.SelectMany(c => c.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Take(MaxCustomFields).ToList();
+    }
+
+    private const int CustomFieldSample = 1000;
+    private const int MaxCustomFields = 30;
+
     public async Task<IReadOnlyList<string>> StatusesAsync(CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);

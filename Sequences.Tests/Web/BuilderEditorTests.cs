@@ -2,7 +2,9 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Sequences.Core.Common;
+using Sequences.Core.Leads;
 using Sequences.Core.Sequences;
+using Sequences.Infrastructure.Leads;
 using Sequences.Infrastructure.Sequences;
 using Sequences.Web.Components.Pages.Sequences.Builder;
 
@@ -80,6 +82,30 @@ public sealed class BuilderEditorTests : IAsyncLifetime
         dialogs.WaitForAssertion(() => dialogs.FindAll("button").Should().Contain(b => b.TextContent.Trim() == "Replace"), TimeSpan.FromSeconds(10));
         dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Replace").Click();
         editor.WaitForAssertion(() => step.SubjectLine.Should().Be(template.SubjectLine), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task The_custom_fields_leads_have_are_offered_as_variables_and_another_workspaces_are_not()
+    {
+        await _context.AsTenantAsync(_context.TenantA, async services =>
+        {
+            var leads = services.GetRequiredService<LeadService>();
+            await leads.CreateAsync(new LeadInput { Email = "ada@example.com", Custom = new() { ["icebreaker"] = "Loved your talk", ["plan"] = "pro" } });
+            await leads.CreateAsync(new LeadInput { Email = "grace@example.com", Custom = new() { ["plan"] = "basic" } });
+        });
+        await _context.AsTenantAsync(_context.TenantB, services =>
+            services.GetRequiredService<LeadService>().CreateAsync(new LeadInput { Email = "b@example.com", Custom = new() { ["secret_deal"] = "x" } }));
+        var popovers = _context.Bunit.Render<MudBlazor.MudPopoverProvider>();
+        var step = StepDraft.New(StepType.Email);
+        var editor = RenderEmail(step, []);
+
+        editor.WaitForAssertion(() => editor.FindAll("[data-testid=email-variables] [data-variable]").Select(c => c.GetAttribute("data-variable"))
+            .Should().Contain(["{{ lead.first_name }}", "{{ custom.icebreaker }}", "{{ custom.plan }}"]).And.NotContain("{{ custom.secret_deal }}"));
+        editor.Find("[data-testid=email-subject-variables] button").Click();
+        popovers.WaitForAssertion(() => popovers.FindAll("[data-variable]").Should().NotBeEmpty(), TimeSpan.FromSeconds(10));
+        popovers.FindAll("[data-variable]").Single(i => i.GetAttribute("data-variable") == "{{ custom.icebreaker }}").Click();
+
+        step.SubjectLine.Should().Be("{{ custom.icebreaker }}");
     }
 
     [Fact]
