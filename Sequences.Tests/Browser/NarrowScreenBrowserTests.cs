@@ -43,6 +43,30 @@ public sealed class NarrowScreenBrowserTests(BrowserApp app) : IClassFixture<Bro
     }
 
     [Fact]
+    public async Task On_a_laptop_the_builder_closes_the_navigation_for_its_canvas_and_leaving_brings_it_back()
+    {
+        await using var context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+        var page = await context.NewPageAsync();
+        await app.SignInAsync(page);
+        var drawer = page.Locator(".mud-drawer").First;
+        await Assertions.Expect(drawer).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-drawer--open"), new() { Timeout = Timeout });
+
+        await page.GotoAsync($"{app.BaseUrl}/sequences/new");
+        await Assertions.Expect(page.Locator("[data-testid=page-header][data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = Timeout });
+        await Assertions.Expect(drawer).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-drawer--closed"), new() { Timeout = Timeout });
+        await Assertions.Expect(page.GetByTestId("builder-canvas")).ToBeVisibleAsync(new() { Timeout = Timeout });
+        (await page.GetByTestId("builder-canvas").BoundingBoxAsync())!.Width.Should().BeGreaterThan(500, "the canvas gets the navigation's width");
+        await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("builder-1280") });
+
+        // The menu button still opens it, and the next page has it open as before the builder.
+        await page.GetByLabel("Toggle navigation").ClickAsync();
+        await Assertions.Expect(drawer).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-drawer--open"), new() { Timeout = Timeout });
+        await page.GetByTestId("nav-leads").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/leads$"), new() { Timeout = Timeout });
+        await Assertions.Expect(drawer).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-drawer--open"), new() { Timeout = Timeout });
+    }
+
+    [Fact]
     public async Task On_a_phone_the_builder_fits_the_screen_with_its_canvas_and_save_button_in_reach()
     {
         await using var context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 } });
