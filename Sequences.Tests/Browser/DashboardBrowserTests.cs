@@ -132,6 +132,16 @@ public sealed class DashboardBrowserTests(BrowserApp app) : IClassFixture<Browse
         await Assertions.Expect(page.GetByTestId("funnel-chart").Locator("svg").First).ToBeVisibleAsync(Visible);
         await Assertions.Expect(page.GetByTestId("enrolled-row")).ToHaveCountAsync(25, new() { Timeout = Timeout });
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("sequence-detail"), FullPage = true });
+        // On a 1280 px laptop, beside the navigation, the seven totals still read as one row.
+        await page.SetViewportSizeAsync(1280, 800);
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('[data-testid=analytics-totals] > *').length === 7");
+        var tops = await page.GetByTestId("analytics-totals").EvaluateAsync<double[]>("t => [...t.children].map(c => Math.round(c.getBoundingClientRect().top))");
+        tops.Distinct().Should().ContainSingle("the totals tiles sit on one row at 1280 px");
+        var cramped = await page.GetByTestId("analytics-totals").EvaluateAsync<string[]>(
+            "t => [...t.querySelectorAll('.totals-label')].filter(l => l.scrollWidth > l.clientWidth || l.getClientRects().length !== 1 || l.offsetHeight > 24).map(l => l.textContent)");
+        cramped.Should().BeEmpty("every label fits its tile on one line");
+        await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("sequence-detail-1280") });
+        await page.SetViewportSizeAsync(1440, 1000);
 
         // 7. Pause and resume one lead from its page.
         await page.GetByTestId("enrolled-lead-link").First.ClickAsync();
