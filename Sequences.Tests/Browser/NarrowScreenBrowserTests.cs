@@ -45,7 +45,7 @@ public sealed class NarrowScreenBrowserTests(BrowserApp app) : IClassFixture<Bro
     [Fact]
     public async Task On_a_laptop_the_builder_closes_the_navigation_for_its_canvas_and_leaving_brings_it_back()
     {
-        await using var context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+        await using var context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 720 } });
         var page = await context.NewPageAsync();
         await app.SignInAsync(page);
         var drawer = page.Locator(".mud-drawer").First;
@@ -57,6 +57,16 @@ public sealed class NarrowScreenBrowserTests(BrowserApp app) : IClassFixture<Bro
         await Assertions.Expect(page.GetByTestId("builder-canvas")).ToBeVisibleAsync(new() { Timeout = Timeout });
         (await page.GetByTestId("builder-canvas").BoundingBoxAsync())!.Width.Should().BeGreaterThan(500, "the canvas gets the navigation's width");
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("builder-1280") });
+
+        // The wheel over the canvas zooms the diagram and leaves the page where it is.
+        (await page.EvaluateAsync<int>("() => document.documentElement.scrollHeight - innerHeight")).Should().BeGreaterThan(0, "the page itself can scroll");
+        var layer = page.Locator("[data-testid=builder-canvas] .diagram-html-layer");
+        await Assertions.Expect(layer).ToHaveAttributeAsync("style", new System.Text.RegularExpressions.Regex(@"scale\(1\)"), new() { Timeout = Timeout });
+        var box = (await page.GetByTestId("builder-canvas").BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + 100);
+        await page.Mouse.WheelAsync(0, 300);
+        await Assertions.Expect(layer).Not.ToHaveAttributeAsync("style", new System.Text.RegularExpressions.Regex(@"scale\(1\)"), new() { Timeout = Timeout });
+        (await page.EvaluateAsync<double>("() => scrollY")).Should().Be(0, "the page did not scroll under the canvas");
 
         // The menu button still opens it, and the next page has it open as before the builder.
         await page.GetByLabel("Toggle navigation").ClickAsync();
