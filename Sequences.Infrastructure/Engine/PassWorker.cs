@@ -404,8 +404,16 @@ internal sealed class PassWorker(
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         try
         {
-            foreach (var entry in db.ChangeTracker.Entries().ToList())
+            var entries = db.ChangeTracker.Entries().ToList();
+            var tracked = entries.Where(e => e.Entity is LeadSequenceState && inFlight.Contains(e.Entity)).Select(e => e.Entity).ToList();
+            foreach (var entry in entries)
                 if (!inFlight.Contains(entry.Entity)) entry.State = EntityState.Detached;
+            // Detaching a lead that an action step tracked detaches the enrollments that depend on it too, and an
+            // enrollment out of the tracker never had its final update written: it stayed claimed, mid-sequence, until
+            // its lease ran out and a later pass ran its steps (and actions) again. Just committed, they are unchanged.
+            // (One whose lease was lost is not tracked here, and stays out.)
+            foreach (var state in tracked)
+                if (db.Entry(state).State == EntityState.Detached) db.Attach(state);
         }
         finally
         {

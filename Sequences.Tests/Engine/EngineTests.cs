@@ -123,6 +123,36 @@ public abstract class EngineTests(SequencesApp app) : EngineTestBase(app)
             .Equal("Re: Intro for Grace", "Re: Intro for Grace", "A new topic", "Re: A new topic");
     }
 
+    [Theory]
+    [InlineData("tag_lead")]
+    [InlineData("notify_user")]
+    public async Task An_action_between_two_emails_due_at_once_is_stored_finished_and_never_runs_again(string actionType)
+    {
+        var sequence = await StartedSequenceAsync(null,
+            new { step_type = "email", subject_line = "First", body_text = "Hello" },
+            new { step_type = "action", action_type = actionType, action_config = new { tag = "engaged", message = "Grace is engaged" } },
+            new { step_type = "email", subject_line = "Second", body_text = "Again" });
+        var lead = await LeadAsync(A, first: "Grace");
+        var other = await LeadAsync(A, first: "Ada"); // a chunk mate, as in a real pass
+        await EnrollAsync(A, lead, Id(sequence));
+        await EnrollAsync(A, other, Id(sequence));
+
+        await ProcessAsync();
+
+        var state = await StateAsync(lead, Id(sequence));
+        state["status"]!.GetValue<string>().Should().Be("completed", "both emails and the action ran: nothing is left");
+        state["emails_sent"]!.GetValue<int>().Should().Be(2);
+        (await DbAsync(db => db.LeadSequenceStates.AsNoTracking().Where(s => s.LeadId == lead.Id).Select(s => s.LeaseOwner).SingleAsync()))
+            .Should().BeNull("the pass gave its lease back");
+
+        // Long after any lease would have expired, another pass finds nothing to do again.
+        App.Clock.Advance(TimeSpan.FromMinutes(30));
+        await ProcessAsync();
+        MailsTo(lead).Select(m => m.Subject).Should().Equal("First", "Second");
+        (await LogAsync(lead)).Count(l => l.ActionType == "action_run").Should().Be(1, "the action ran once");
+        (await LogAsync(lead)).Count(l => l.ActionType == "completed").Should().Be(1);
+    }
+
     [Fact]
     public async Task Sent_mails_leave_their_message_event_and_log_rows_as_the_api_and_the_queries_read_them()
     {
