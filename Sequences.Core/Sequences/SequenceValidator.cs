@@ -37,9 +37,9 @@ public static class SequenceValidator
             {
                 case StepType.Email:
                     CheckEmail(issues, step, templates);
-                    if (i > 0 && steps[i - 1].StepType == StepType.Email && step is { DelayDays: 0, DelayHours: 0 } && string.IsNullOrWhiteSpace(step.SendTime))
+                    if (!Waits(step) && EmailRightBefore(steps, i) is { } previous)
                         issues.Add(ValidationIssue.Warning("delay_hours", "no_wait_between_emails",
-                            $"{Describe(step)} follows the email of {Describe(steps[i - 1])} with no wait, so a lead who reaches both gets them in the same minute. "
+                            $"{Describe(step)} follows the email of {Describe(previous)} with no wait, so a lead who reaches both gets them in the same minute. "
                             + "Give it a wait (delay_days or delay_hours); to end a branch after an email instead, follow that email with a condition whose answers both stop.",
                             step.Id));
                     if (step.SameThread && !steps.Take(i).Any(s => s.StepType == StepType.Email))
@@ -57,6 +57,20 @@ public static class SequenceValidator
             }
         }
         return issues;
+    }
+
+    private static bool Waits(SequenceStep step) => step.DelayDays != 0 || step.DelayHours != 0 || !string.IsNullOrWhiteSpace(step.SendTime);
+
+    /// <summary>The email a lead reaches just before step <paramref name="i"/> with no time between: actions run at
+    /// once, so one between two emails does not space them.</summary>
+    private static SequenceStep? EmailRightBefore(List<SequenceStep> steps, int i)
+    {
+        for (var j = i - 1; j >= 0; j--)
+        {
+            if (steps[j].StepType == StepType.Email) return steps[j];
+            if (steps[j].StepType != StepType.Action || Waits(steps[j])) return null;
+        }
+        return null;
     }
 
     private static void CheckEmail(List<ValidationIssue> issues, SequenceStep step, LiquidTemplates templates)

@@ -60,6 +60,15 @@ public sealed class SequenceValidatorTests
         return step;
     }
 
+    private static SequenceStep Action(int order, int delayHours = 0)
+    {
+        var step = Step(order, StepType.Action);
+        step.ActionType = ActionType.TagLead;
+        step.ActionConfig = new ActionConfig { Tag = "engaged" };
+        step.DelayHours = delayHours;
+        return step;
+    }
+
     private static Sequence Of(params SequenceStep[] steps) => new() { Name = "Test", Steps = [.. steps] };
 
     private static Expected Error(string code, string field, int? step, string? says = null) => new(code, field, IssueSeverity.Error, step, says);
@@ -206,6 +215,11 @@ public sealed class SequenceValidatorTests
             [Warning("no_earlier_email", "same_thread", 1, "no email comes before it")]),
 
         new Case("a delay step in between is a wait", Of(Email(1), Delay(2), Condition(3, delayDays: 0)), []),
+
+        new Case("actions take no time: emails on either side of one go out in the same minute", Of(Email(1), Action(2), Action(3), Email(4)),
+            [Warning("no_wait_between_emails", "delay_hours", 4, "follows the email of step 1")]),
+
+        new Case("an action that waits is a wait", Of(Email(1), Action(2, delayHours: 2), Email(3)), []),
     };
 
     private static Sequence WithVersion(Sequence sequence, int sequenceVersion)

@@ -150,7 +150,7 @@ public sealed class BuilderEditorTests : IAsyncLifetime
         editor.FindAll("input[data-testid=variant-weight]")[1].Input("3");
 
         step.Variants.Select(v => v.Variant).Should().Equal("A", "B");
-        step.Variants[0].SubjectLine.Should().Be("Original", "variant A starts as the step's own content");
+        step.Variants[0].SubjectLine.Should().BeNull("a new variant sends the step's own content, so a later correction of the step reaches it");
         step.Variants[1].Weight.Should().Be(3);
         step.ToInput().Variants.Should().HaveCount(2);
     }
