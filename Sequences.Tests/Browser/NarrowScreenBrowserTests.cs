@@ -40,6 +40,11 @@ public sealed class NarrowScreenBrowserTests(BrowserApp app) : IClassFixture<Bro
         (await zone.EvaluateAsync<double>("td => td.getBoundingClientRect().height")).Should().BeLessThan(60, "the time zone is not broken into pieces");
         var pageWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
         pageWidth.Should().BeLessThanOrEqualTo(width, "a wide table scrolls in its own box, not the whole page");
+
+        // The lead's page: its title (name and address) wraps rather than widening the page.
+        await link.ClickAsync();
+        await Assertions.Expect(page.Locator("h1", new() { HasText = email })).ToBeVisibleAsync(new() { Timeout = Timeout });
+        (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).Should().BeLessThanOrEqualTo(width, "the lead's page fits the screen");
     }
 
     [Fact]

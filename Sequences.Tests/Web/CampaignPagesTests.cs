@@ -70,7 +70,15 @@ public sealed class CampaignPagesTests : DashboardTestBase
 
         var page = Context.Bunit.Render<CampaignDetail>(p => p.Add(x => x.Id, campaignId));
         page.WaitForAssertion(() => page.Find("[data-testid=campaign-add-count]").GetAttribute("data-value").Should().Be("3"), Wait);
-        await page.Find("input[data-testid=campaign-add-tag]").ChangeAsync(new ChangeEventArgs { Value = "webinar" });
+        // The count follows the search as it is typed, before the field loses focus.
+        await page.Find("input[data-testid=campaign-add-query]").InputAsync(new ChangeEventArgs { Value = "nobody-by-this-name" });
+        Context.Clock.Advance(TimeSpan.FromSeconds(1)); // past the field's debounce
+        page.WaitForAssertion(() => page.Find("[data-testid=campaign-add-count]").GetAttribute("data-matching").Should().Be("0"), Wait);
+        await page.Find("input[data-testid=campaign-add-query]").InputAsync(new ChangeEventArgs { Value = "" });
+        Context.Clock.Advance(TimeSpan.FromSeconds(1));
+        page.WaitForAssertion(() => page.Find("[data-testid=campaign-add-count]").GetAttribute("data-value").Should().Be("3"), Wait);
+        await page.Find("input[data-testid=campaign-add-tag]").InputAsync(new ChangeEventArgs { Value = "webinar" });
+        Context.Clock.Advance(TimeSpan.FromSeconds(1));
         page.WaitForAssertion(() => page.Find("[data-testid=campaign-add-count]").GetAttribute("data-value").Should().Be("2"), Wait);
         page.Find("[data-testid=campaign-add-leads]").Click();
         page.WaitForAssertion(() => page.Find("[data-testid=campaign-add-result]").TextContent.Should().StartWith("2 lead(s) added"), Wait);
@@ -80,7 +88,8 @@ public sealed class CampaignPagesTests : DashboardTestBase
         page.WaitForAssertion(() => page.Find("[data-testid=campaign-add-count]").GetAttribute("data-value").Should().Be("0"), Wait);
         page.Find("[data-testid=campaign-add-count]").TextContent.Trim().Should().Be("All 2 matching leads are already in this campaign.");
         page.Find("[data-testid=campaign-add-leads]").HasAttribute("disabled").Should().BeTrue();
-        await page.Find("input[data-testid=campaign-add-tag]").ChangeAsync(new ChangeEventArgs { Value = "" });
+        await page.Find("input[data-testid=campaign-add-tag]").InputAsync(new ChangeEventArgs { Value = "" });
+        Context.Clock.Advance(TimeSpan.FromSeconds(1));
         page.WaitForAssertion(() => page.Find("[data-testid=campaign-add-count]").GetAttribute("data-value").Should().Be("1"), Wait);
         page.Find("[data-testid=campaign-add-count]").TextContent.Trim().Should().StartWith("3 leads match, 2 already in this campaign.");
         page.Find("[data-testid=campaign-add-leads]").TextContent.Trim().Should().Be("Add 1 lead");
