@@ -34,6 +34,14 @@ public static class TimeZones
         .Select(z => z.HasIanaId ? z.Id : TimeZoneInfo.TryConvertWindowsIdToIanaId(z.Id, out var iana) ? iana : null)
         .OfType<string>().Append("UTC").Distinct().Where(IsIana).Order(StringComparer.Ordinal).ToList());
 
+    private static readonly Lazy<Dictionary<string, string>> ByLowerName = new(() =>
+        IanaIds.ToDictionary(id => id, id => id, StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>The zone's name as the zone database spells it ("europe/paris" is stored and shown as "Europe/Paris");
+    /// a name it does not know is returned as given, for validation to refuse.</summary>
+    public static string? Canonical(string? id) =>
+        id is null ? null : ByLowerName.Value.TryGetValue(id.Trim(), out var canonical) ? canonical : id;
+
     /// <summary>Every IANA zone name this machine knows, sorted: what a zone picker offers.</summary>
     public static IReadOnlyList<string> IanaIds => KnownIds.Value;
 

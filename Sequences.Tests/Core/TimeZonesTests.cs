@@ -30,4 +30,15 @@ public sealed class TimeZonesTests
         TimeZones.Search(null, max: 5).Should().HaveCount(5);
         TimeZones.Search("Mars/Olympus").Should().BeEmpty();
     }
+
+    [Theory]
+    [InlineData("europe/paris", "Europe/Paris")]
+    [InlineData(" AMERICA/NEW_YORK ", "America/New_York")]
+    [InlineData("Asia/Tokyo", "Asia/Tokyo")]
+    [InlineData("utc", "UTC")]
+    [InlineData("Mars/Olympus", "Mars/Olympus")]
+    public void Spells_a_zone_as_the_zone_database_does(string given, string stored)
+    {
+        TimeZones.Canonical(given).Should().Be(stored);
+    }
 }
